@@ -1,0 +1,12 @@
+//! The page model: controls, the per-session control tree with its one mutation path
+//! ([`Tree::apply`]), the events that path consumes, and page names.
+
+pub mod control;
+pub mod event;
+pub mod page_name;
+pub mod tree;
+
+pub use control::Control;
+pub use event::Event;
+pub use page_name::PageName;
+pub use tree::Tree;

@@ -1,0 +1,100 @@
+//! The parsed form of one host command, shared by the text parser, the JSON wire format
+//! and the engine.
+
+use serde::{Deserialize, Deserializer, Serialize};
+use std::collections::BTreeMap;
+
+/// One command as the reference's `Command` struct: `name` is empty for sub-lines, whose
+/// first word is `values[0]`. Field names are accepted in the protocol.md lower case and the
+/// Go daemon's capitalised form; `null` anywhere means "empty".
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Command {
+    #[serde(default, alias = "Indent", deserialize_with = "nullable")]
+    pub indent: usize,
+    #[serde(default, alias = "Name", deserialize_with = "nullable")]
+    pub name: String,
+    #[serde(default, alias = "Values", deserialize_with = "nullable_strings")]
+    pub values: Vec<String>,
+    #[serde(default, alias = "Attrs", deserialize_with = "nullable_attrs")]
+    pub attrs: BTreeMap<String, String>,
+    #[serde(default, alias = "Lines", deserialize_with = "nullable_strings")]
+    pub lines: Vec<String>,
+    #[serde(default, alias = "Commands", deserialize_with = "nullable")]
+    pub commands: Vec<Command>,
+}
+
+fn nullable<'de, D: Deserializer<'de>, T: Default + Deserialize<'de>>(d: D) -> Result<T, D::Error> {
+    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
+}
+
+/// JSON hosts may send numbers or booleans where strings are expected; the Go server
+/// would reject them, we take their text so a sloppy client still works.
+fn scalar_text(v: serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) => s,
+        serde_json::Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+fn nullable_strings<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    let v: Option<Vec<serde_json::Value>> = Option::deserialize(d)?;
+    Ok(v.unwrap_or_default().into_iter().map(scalar_text).collect())
+}
+
+fn nullable_attrs<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<String, String>, D::Error> {
+    let v: Option<BTreeMap<String, serde_json::Value>> = Option::deserialize(d)?;
+    Ok(v
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(k, v)| (k, scalar_text(v)))
+        .collect())
+}
+
+/// Every command name the server knows, lower case.
+pub const COMMAND_NAMES: &[&str] = &[
+    "add", "addf", "replace", "replacef", "set", "setf", "append", "appendf", "get", "clean",
+    "cleanf", "remove", "removef", "begin", "end", "canaccess", "signout", "close", "error",
+];
+
+/// Commands whose caller waits for a reply (lower case). Everything else is fire-and-forget.
+pub const RETURNING_COMMANDS: &[&str] = &[
+    "add", "replace", "set", "append", "get", "clean", "remove", "end", "canaccess", "signout",
+];
+
+impl Command {
+    pub fn name_lower(&self) -> String {
+        self.name.to_lowercase()
+    }
+
+    /// Whether the sender of this command waits for a reply.
+    pub fn returns_result(&self) -> bool {
+        let n = self.name_lower();
+        RETURNING_COMMANDS.contains(&n.as_str())
+    }
+
+    pub fn is_known(&self) -> bool {
+        let n = self.name_lower();
+        COMMAND_NAMES.contains(&n.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_both_field_casings_and_nulls() {
+        let a: Command = serde_json::from_str(
+            r#"{"Indent":0,"Name":"get","Values":["t1","value"],"Attrs":{},"Lines":[],"Commands":null}"#,
+        )
+        .unwrap();
+        assert_eq!(a.name, "get");
+        assert_eq!(a.values, vec!["t1", "value"]);
+        let b: Command =
+            serde_json::from_str(r#"{"name":null,"values":["text",5],"attrs":{"size":3}}"#).unwrap();
+        assert_eq!(b.name, "");
+        assert_eq!(b.values, vec!["text", "5"]);
+        assert_eq!(b.attrs["size"], "3");
+    }
+}
