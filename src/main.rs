@@ -1,1 +1,43 @@
-fn main() {}
+//! The `pglet` binary: `pglet server`, `pglet page`, `pglet app` and the hidden proxy daemon.
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "pglet", version, about = "Persistent Pglet-compatible UI server")]
+struct Cli {
+    #[command(subcommand)]
+    cmd: Cmd,
+    /// Log level (error, warn, info, debug, trace).
+    #[arg(short = 'l', long, global = true, env = "PGLET_LOG_LEVEL", default_value = "info")]
+    log_level: String,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Run the server.
+    Server(pglet::config::ServerArgs),
+    /// Connect a shared page; prints `<command-pipe> <page-url>`.
+    Page(pglet::client::PageArgs),
+    /// Serve an app; prints the page URL, then a command pipe per new session.
+    App(pglet::client::AppArgs),
+    /// The background pipe proxy (started by `pglet page`/`pglet app` on demand).
+    #[command(hide = true)]
+    Client(pglet::client::DaemonArgs),
+}
+
+fn main() {
+    let cli = Cli::parse();
+    let filter = tracing_subscriber::EnvFilter::try_new(&cli.log_level)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+    let res = match cli.cmd {
+        Cmd::Server(a) => pglet::server::run_blocking(a),
+        Cmd::Page(a) => pglet::client::page_main(a),
+        Cmd::App(a) => pglet::client::app_main(a),
+        Cmd::Client(a) => pglet::client::daemon_main(a),
+    };
+    if let Err(e) = res {
+        eprintln!("pglet: {e:#}");
+        std::process::exit(1);
+    }
+}
