@@ -1,6 +1,92 @@
-//! The HTTP/WebSocket server (in progress).
+//! The HTTP/WebSocket server: start-up (store, recovery, secret), routes, graceful stop.
 
-pub fn run_blocking(args: crate::config::ServerArgs) -> anyhow::Result<()> {
-    let _ = args;
-    anyhow::bail!("server: not implemented yet")
+mod conn;
+mod host;
+pub mod http;
+mod peer;
+pub mod session;
+pub mod state;
+pub mod token;
+mod web;
+mod ws;
+
+use crate::config::{Durability, ServerArgs};
+use crate::store::Store;
+use state::{Settings, State};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// How long a write may stay unflushed in batched durability.
+pub const BATCHED_WINDOW: Duration = Duration::from_millis(10);
+
+pub fn run_blocking(args: ServerArgs) -> anyhow::Result<()> {
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    rt.block_on(run(args, None))
+}
+
+/// Opens the store, restores every page and serves until SIGINT/SIGTERM. `ready` gets the
+/// bound address (tests bind port 0).
+pub async fn run(args: ServerArgs, ready: Option<tokio::sync::oneshot::Sender<SocketAddr>>) -> anyhow::Result<()> {
+    let started = Instant::now();
+    let dir = args.resolved_data_dir();
+    let window = if args.durability == Durability::Strict { Duration::from_millis(2) } else { BATCHED_WINDOW };
+    let store = Store::open(&dir, window)?;
+    let sealer = token::Sealer::load_or_create(&dir)?;
+    let state = Arc::new(State {
+        pages: Default::default(),
+        store: store.clone(),
+        settings: Settings {
+            strict: args.durability == Durability::Strict,
+            ws_max_message_size: args.ws_max_message_size,
+            session_size_limit: args.limit_session_size_bytes,
+            allow_remote_hosts: args.allow_remote_host_clients,
+            host_auth_token: args.host_clients_auth_token.clone().filter(|t| !t.is_empty()),
+        },
+        sealer,
+        next_conn: Default::default(),
+    });
+    let pages = state.restore().map_err(anyhow::Error::msg)?;
+    let ip: std::net::IpAddr = args.host.parse()?;
+    let listener = tokio::net::TcpListener::bind(SocketAddr::new(ip, args.port)).await?;
+    let addr = listener.local_addr()?;
+    tracing::info!(
+        %addr,
+        data_dir = %dir.display(),
+        pages,
+        durability = ?args.durability,
+        startup_ms = started.elapsed().as_millis() as u64,
+        "pglet server ready"
+    );
+    if let Some(tx) = ready {
+        let _ = tx.send(addr);
+    }
+    let incoming = tokio_stream_listener(listener);
+    warp::serve(http::routes(state.clone())).incoming(incoming).graceful(shutdown_signal()).run().await;
+    tracing::info!("stopping: flushing the store");
+    store.flush()?;
+    Ok(())
+}
+
+fn tokio_stream_listener(l: tokio::net::TcpListener) -> tokio::net::TcpListener {
+    l
+}
+
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let mut term = match signal(SignalKind::terminate()) {
+            Ok(s) => s,
+            Err(_) => return std::future::pending().await,
+        };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }

@@ -1,1 +1,212 @@
-//! store (in progress).
+//! The durable store: one sled tree holding page metadata, session metadata, each session's
+//! event log and its latest snapshot. Keys are prefixed so that a snapshot and the deletion
+//! of the log prefix it covers, or the deletion of a whole page, are one atomic batch.
+//!
+//! Key layout: `m<page name>` page meta, `s<uid>` session meta, `l<uid><seq>` log entry,
+//! `n<uid>` snapshot, `c<name>` counters; uid and seq are big-endian u64.
+
+pub mod codec;
+mod flusher;
+pub mod recovery;
+
+use crate::model::{Event, Tree};
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+pub use flusher::Flusher;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PageMeta {
+    pub name: String,
+    /// Numeric page id (named in size-limit errors as the reference does).
+    pub uid: u64,
+    pub is_app: bool,
+    pub created_ms: u64,
+    /// Lifetime the host asked for, seconds; None = the server default; Some(0) = never.
+    pub lifetime_secs: Option<u64>,
+    pub client_ip: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionMeta {
+    pub page: String,
+    pub id: String,
+    pub uid: u64,
+    pub created_ms: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct LogEntry {
+    pub ts_ms: u64,
+    pub events: Vec<Event>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Snapshot {
+    pub seq: u64,
+    pub ts_ms: u64,
+    pub tree: Tree,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("store: {0}")]
+    Sled(#[from] sled::Error),
+    #[error("store: {0}")]
+    Codec(String),
+}
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+fn codec<T>(r: std::result::Result<T, String>) -> Result<T> {
+    r.map_err(StoreError::Codec)
+}
+
+pub fn now_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as u64)
+        .unwrap_or(0)
+}
+
+fn key(prefix: u8, uid: u64) -> [u8; 9] {
+    let mut k = [0u8; 9];
+    k[0] = prefix;
+    k[1..].copy_from_slice(&uid.to_be_bytes());
+    k
+}
+
+fn log_key(uid: u64, seq: u64) -> [u8; 17] {
+    let mut k = [0u8; 17];
+    k[..9].copy_from_slice(&key(b'l', uid));
+    k[9..].copy_from_slice(&seq.to_be_bytes());
+    k
+}
+
+fn page_key(name: &str) -> Vec<u8> {
+    let mut k = Vec::with_capacity(name.len() + 1);
+    k.push(b'm');
+    k.extend_from_slice(name.as_bytes());
+    k
+}
+
+#[derive(Clone)]
+pub struct Store {
+    db: sled::Db,
+    t: sled::Tree,
+    flusher: Arc<Flusher>,
+}
+
+impl Store {
+    /// Opens (or creates) the store in `dir`. `window` bounds how long a write may stay
+    /// unflushed when nobody waits for it.
+    pub fn open(dir: &Path, window: Duration) -> Result<Store> {
+        std::fs::create_dir_all(dir).map_err(|e| StoreError::Codec(format!("{}: {e}", dir.display())))?;
+        let db = sled::Config::new()
+            .path(dir.join("db"))
+            .cache_capacity(64 * 1024 * 1024)
+            .flush_every_ms(None)
+            .open()?;
+        let t = db.open_tree("pglet")?;
+        let flusher = Flusher::start(db.clone(), window);
+        Ok(Store { db, t, flusher })
+    }
+
+    /// A fresh unique id (pages and sessions).
+    pub fn next_uid(&self) -> Result<u64> {
+        // sled's id generator is durable and monotonic across restarts.
+        Ok(self.db.generate_id()? + 1)
+    }
+
+    pub fn put_page(&self, meta: &PageMeta) -> Result<u64> {
+        self.t.insert(page_key(&meta.name), codec(codec::encode(meta))?)?;
+        Ok(self.flusher.wrote())
+    }
+
+    pub fn put_session(&self, meta: &SessionMeta) -> Result<u64> {
+        self.t.insert(key(b's', meta.uid), codec(codec::encode(meta))?)?;
+        Ok(self.flusher.wrote())
+    }
+
+    /// Appends one command's events as log entry `seq` of session `uid`; returns the ticket
+    /// to wait on for durability.
+    pub fn append(&self, uid: u64, seq: u64, events: &[Event]) -> Result<u64> {
+        #[derive(Serialize)]
+        struct Borrowed<'a> {
+            ts_ms: u64,
+            events: &'a [Event],
+        }
+        let bytes = codec(codec::encode(&Borrowed { ts_ms: now_ms(), events }))?;
+        self.t.insert(log_key(uid, seq), bytes)?;
+        Ok(self.flusher.wrote())
+    }
+
+    /// Writes a snapshot of session `uid` covering log entries up to `seq` and deletes them.
+    pub fn snapshot(&self, uid: u64, seq: u64, tree: &Tree) -> Result<u64> {
+        let snap = codec(codec::encode(&SnapshotRef { seq, ts_ms: now_ms(), tree }))?;
+        let mut batch = sled::Batch::default();
+        batch.insert(&key(b'n', uid), snap);
+        for k in self.t.range(log_key(uid, 0)..=log_key(uid, seq)).keys() {
+            batch.remove(k?);
+        }
+        self.t.apply_batch(batch)?;
+        Ok(self.flusher.wrote())
+    }
+
+    /// Deletes a session with its log and snapshot, atomically.
+    pub fn delete_session(&self, uid: u64) -> Result<u64> {
+        let mut batch = sled::Batch::default();
+        self.delete_session_into(&mut batch, uid)?;
+        self.t.apply_batch(batch)?;
+        Ok(self.flusher.wrote())
+    }
+
+    fn delete_session_into(&self, batch: &mut sled::Batch, uid: u64) -> Result<()> {
+        batch.remove(&key(b's', uid));
+        batch.remove(&key(b'n', uid));
+        for k in self.t.scan_prefix(key(b'l', uid)).keys() {
+            batch.remove(k?);
+        }
+        Ok(())
+    }
+
+    /// Deletes a page and the given sessions of it, atomically.
+    pub fn delete_page(&self, name: &str, sessions: &[u64]) -> Result<u64> {
+        let mut batch = sled::Batch::default();
+        batch.remove(page_key(name));
+        for uid in sessions {
+            self.delete_session_into(&mut batch, *uid)?;
+        }
+        self.t.apply_batch(batch)?;
+        Ok(self.flusher.wrote())
+    }
+
+    pub async fn durable(&self, ticket: u64) {
+        self.flusher.durable(ticket).await
+    }
+
+    /// Flushes everything now (graceful shutdown).
+    pub fn flush(&self) -> Result<()> {
+        self.db.flush()?;
+        self.flusher.shutdown();
+        Ok(())
+    }
+
+    /// Bytes on disk, as sled reports them.
+    pub fn size_on_disk(&self) -> u64 {
+        self.db.size_on_disk().unwrap_or(0)
+    }
+
+    pub(crate) fn raw(&self) -> &sled::Tree {
+        &self.t
+    }
+}
+
+#[derive(Serialize)]
+struct SnapshotRef<'a> {
+    seq: u64,
+    ts_ms: u64,
+    tree: &'a Tree,
+}

@@ -1,0 +1,53 @@
+//! `set` and `append` (spec 5.3, 5.4): each item is `<id> [flag...] name=value...`, from the
+//! command line, JSON sub-commands or text lines.
+
+use super::{not_found, Exec, Update};
+use crate::model::control::is_system_attr;
+use crate::model::Event;
+use crate::protocol::{parse_line, Command};
+use crate::wire::PropsMap;
+use std::borrow::Cow;
+
+fn items(cmd: &Command) -> Result<Vec<Cow<'_, Command>>, String> {
+    let mut out: Vec<Cow<Command>> = Vec::new();
+    if !cmd.values.is_empty() {
+        out.push(Cow::Borrowed(cmd));
+    }
+    out.extend(cmd.commands.iter().map(Cow::Borrowed));
+    for line in cmd.lines.iter().filter(|l| !l.trim().is_empty()) {
+        out.push(Cow::Owned(parse_line(line)?));
+    }
+    Ok(out)
+}
+
+/// Sets (or, with `append`, appends to) props; browsers get one props map per item.
+pub fn set(ex: &mut Exec, cmd: &Command, append: bool) -> Result<Update, String> {
+    let mut sent: Vec<PropsMap> = Vec::new();
+    for item in items(cmd)? {
+        let Some(id) = item.values.first() else {
+            return Err(format!("'{}' command should have control ID specified", cmd.name_lower().trim_end_matches('f')));
+        };
+        if !ex.tree.contains(id) {
+            return Err(not_found(id));
+        }
+        let mut props: Vec<(String, String)> = Vec::new();
+        for flag in &item.values[1..] {
+            props.push((flag.to_lowercase(), "true".into()));
+        }
+        for (k, v) in &item.attrs {
+            let k = k.to_lowercase();
+            if !is_system_attr(&k) {
+                props.push((k, v.clone()));
+            }
+        }
+        let mut map = PropsMap::new();
+        map.insert("i".into(), id.clone().into());
+        for (k, v) in &props {
+            map.insert(k.clone(), v.clone().into());
+        }
+        sent.push(map);
+        let id = id.clone();
+        ex.apply(if append { Event::AppendProps { id, props } } else { Event::SetProps { id, props } })?;
+    }
+    Ok(if append { Update::Append(sent) } else { Update::Props(sent) })
+}

@@ -1,0 +1,73 @@
+//! One WebSocket connection's context: its address, its outbound queues and what it has
+//! registered as (host of some pages, browser of one session).
+
+use super::peer::{Frame, Peer};
+use super::session::Session;
+use super::state::Page;
+use parking_lot::Mutex;
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
+use tokio::sync::mpsc;
+
+pub struct Conn {
+    pub id: u64,
+    pub ip: String,
+    pub loopback: bool,
+    host_tx: mpsc::UnboundedSender<Frame>,
+    web_tx: mpsc::Sender<Frame>,
+    pub behind: Arc<AtomicBool>,
+    replies: mpsc::UnboundedSender<(Option<u64>, Frame)>,
+    /// Pages this connection registered to as a host.
+    pub hosted: Mutex<Vec<String>>,
+    /// The session this connection views as a browser.
+    pub browsing: Mutex<Option<(Arc<Page>, Arc<Session>)>>,
+}
+
+pub struct ConnQueues {
+    pub host_rx: mpsc::UnboundedReceiver<Frame>,
+    pub web_rx: mpsc::Receiver<Frame>,
+    pub replies_rx: mpsc::UnboundedReceiver<(Option<u64>, Frame)>,
+}
+
+impl Conn {
+    pub fn new(id: u64, ip: String, loopback: bool) -> (Arc<Conn>, ConnQueues) {
+        let (host_tx, host_rx) = mpsc::unbounded_channel();
+        let (web_tx, web_rx) = mpsc::channel(super::peer::BROWSER_QUEUE);
+        let (replies, replies_rx) = mpsc::unbounded_channel();
+        let conn = Arc::new(Conn {
+            id,
+            ip,
+            loopback,
+            host_tx,
+            web_tx,
+            behind: Arc::new(AtomicBool::new(false)),
+            replies,
+            hosted: Mutex::new(Vec::new()),
+            browsing: Mutex::new(None),
+        });
+        (conn, ConnQueues { host_rx, web_rx, replies_rx })
+    }
+
+    pub fn host_peer(&self) -> Peer {
+        Peer::host(self.id, self.host_tx.clone())
+    }
+
+    pub fn web_peer(&self) -> Peer {
+        Peer::browser(self.id, self.web_tx.clone(), self.behind.clone())
+    }
+
+    /// Sends a frame now, ahead of browser updates.
+    pub fn send(&self, frame: String) {
+        let _ = self.host_tx.send(frame.into());
+    }
+
+    /// Sends a reply once the write with `ticket` is durable (None: at once), keeping the
+    /// order of replies.
+    pub fn reply_after(&self, ticket: Option<u64>, frame: String) {
+        let _ = self.replies.send((ticket, frame.into()));
+    }
+
+    pub fn is_host_of(&self, page: &str) -> bool {
+        self.hosted.lock().iter().any(|p| p == page)
+    }
+}

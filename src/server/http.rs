@@ -1,0 +1,67 @@
+//! HTTP routes: the WebSocket endpoint, health check, the small `/api` surface, and the
+//! embedded web client (SPA: unknown paths get `index.html`).
+
+use super::state::State;
+use rust_embed::RustEmbed;
+use std::sync::Arc;
+use warp::http::{header, Response, StatusCode};
+use warp::Filter;
+
+#[derive(RustEmbed)]
+#[folder = "web/dist/"]
+struct Assets;
+
+fn asset(path: &str) -> Option<Response<Vec<u8>>> {
+    let file = Assets::get(path)?;
+    let mime = mime_guess::from_path(path).first_or_octet_stream();
+    // Hashed bundles never change; everything else is revalidated.
+    let cache = if path.starts_with("assets/") { "public, max-age=31536000, immutable" } else { "no-cache" };
+    Response::builder()
+        .header(header::CONTENT_TYPE, mime.as_ref())
+        .header(header::CACHE_CONTROL, cache)
+        .body(file.data.into_owned())
+        .ok()
+}
+
+fn index() -> Response<Vec<u8>> {
+    asset("index.html").unwrap_or_else(|| {
+        let mut r = Response::new(b"pglet: web client not built".to_vec());
+        *r.status_mut() = StatusCode::NOT_FOUND;
+        r
+    })
+}
+
+fn json(status: StatusCode, body: &'static str) -> Response<Vec<u8>> {
+    let mut r = Response::new(body.as_bytes().to_vec());
+    *r.status_mut() = status;
+    r.headers_mut().insert(header::CONTENT_TYPE, header::HeaderValue::from_static("application/json; charset=utf-8"));
+    r
+}
+
+pub fn routes(state: Arc<State>) -> impl Filter<Extract = (impl warp::Reply,), Error = warp::Rejection> + Clone {
+    let max = state.settings.ws_max_message_size;
+    let st = state.clone();
+    let ws = warp::path("ws")
+        .and(warp::path::end())
+        .and(warp::ws())
+        .and(warp::addr::remote())
+        .map(move |ws: warp::ws::Ws, addr| {
+            let st = st.clone();
+            // Frames up to 4x the limit are read so that an oversized one gets a clear error
+            // instead of a dropped connection.
+            ws.max_message_size(max.saturating_mul(4).max(1 << 20))
+                .max_frame_size(max.saturating_mul(4).max(1 << 20))
+                .on_upgrade(move |socket| super::ws::serve(st, socket, addr))
+        });
+    let healthz = warp::path("healthz").and(warp::path::end()).map(|| "ok");
+    let api_ping = warp::path("api").and(warp::path::end()).map(|| json(StatusCode::OK, r#"{"message":"pong"}"#));
+    let api_other = warp::path("api").map(|| json(StatusCode::NOT_FOUND, r#"{"message":"API endpoint not found"}"#));
+    let files = warp::path::tail().map(|tail: warp::path::Tail| {
+        let p = tail.as_str();
+        if p.is_empty() {
+            return index();
+        }
+        asset(p).unwrap_or_else(index)
+    });
+    ws.or(healthz).or(api_ping).or(api_other).or(warp::get().and(files))
+}

@@ -1,0 +1,165 @@
+//! Server-wide state: the pages by name (one read-mostly lock, taken only to find a page),
+//! the store, settings and the token sealer. A page holds its sessions and, for apps, the
+//! pool of hosts serving it.
+
+use super::peer::Peer;
+use super::session::Session;
+use super::token::Sealer;
+use crate::engine::ExecOpts;
+use crate::model::Tree;
+use crate::store::{self, PageMeta, SessionMeta, Store};
+use parking_lot::{Mutex, RwLock};
+use std::collections::HashMap;
+use std::sync::atomic::AtomicU64;
+use std::sync::Arc;
+
+/// Settings the request handlers need (resolved from flags and environment).
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub strict: bool,
+    pub ws_max_message_size: usize,
+    pub session_size_limit: usize,
+    pub allow_remote_hosts: bool,
+    pub host_auth_token: Option<String>,
+}
+
+pub struct Page {
+    pub name: String,
+    pub meta: Mutex<PageMeta>,
+    pub sessions: Mutex<HashMap<String, Arc<Session>>>,
+    /// Hosts serving an app page; new sessions go to the first.
+    pub hosts: Mutex<Vec<Peer>>,
+}
+
+impl Page {
+    pub fn is_app(&self) -> bool {
+        self.meta.lock().is_app
+    }
+
+    pub fn session(&self, id: &str) -> Option<Arc<Session>> {
+        self.sessions.lock().get(id).cloned()
+    }
+}
+
+pub struct State {
+    pub pages: RwLock<HashMap<String, Arc<Page>>>,
+    pub store: Store,
+    pub settings: Settings,
+    pub sealer: Sealer,
+    pub next_conn: AtomicU64,
+}
+
+pub const SHARED_SESSION: &str = "0";
+
+impl State {
+    pub fn page(&self, name: &str) -> Option<Arc<Page>> {
+        self.pages.read().get(name).cloned()
+    }
+
+    pub fn exec_opts(&self, page_uid: u64, session_id: &str) -> ExecOpts {
+        ExecOpts {
+            size_limit: self.settings.session_size_limit,
+            session_label: format!("{page_uid}:{session_id}"),
+        }
+    }
+
+    /// Creates and stores a new empty session of `page`.
+    pub fn create_session(&self, page: &Page, id: &str) -> Result<Arc<Session>, String> {
+        let (page_uid, name) = {
+            let m = page.meta.lock();
+            (m.uid, m.name.clone())
+        };
+        let uid = self.store.next_uid().map_err(|e| e.to_string())?;
+        let meta = SessionMeta { page: name.clone(), id: id.to_string(), uid, created_ms: store::now_ms() };
+        self.store.put_session(&meta).map_err(|e| e.to_string())?;
+        let s = Arc::new(Session::new(
+            id.to_string(),
+            uid,
+            name,
+            self.exec_opts(page_uid, id),
+            self.store.clone(),
+            Tree::new(),
+            0,
+            0,
+            meta.created_ms,
+        ));
+        page.sessions.lock().insert(id.to_string(), s.clone());
+        Ok(s)
+    }
+
+    /// Creates and stores a new page (with its shared session unless it is an app).
+    pub fn create_page(&self, name: &str, is_app: bool, lifetime_secs: Option<u64>, ip: &str) -> Result<Arc<Page>, String> {
+        let uid = self.store.next_uid().map_err(|e| e.to_string())?;
+        let meta = PageMeta {
+            name: name.to_string(),
+            uid,
+            is_app,
+            created_ms: store::now_ms(),
+            lifetime_secs,
+            client_ip: ip.to_string(),
+        };
+        self.store.put_page(&meta).map_err(|e| e.to_string())?;
+        let page = Arc::new(Page {
+            name: name.to_string(),
+            meta: Mutex::new(meta),
+            sessions: Mutex::new(HashMap::new()),
+            hosts: Mutex::new(Vec::new()),
+        });
+        if !is_app {
+            self.create_session(&page, SHARED_SESSION)?;
+        }
+        self.pages.write().insert(name.to_string(), page.clone());
+        Ok(page)
+    }
+
+    /// Deletes one session from memory and disk.
+    pub fn delete_session(&self, page: &Page, id: &str) -> Option<Arc<Session>> {
+        let s = page.sessions.lock().remove(id)?;
+        if let Err(e) = self.store.delete_session(s.uid) {
+            tracing::error!(page = %page.name, "deleting session failed: {e}");
+        }
+        Some(s)
+    }
+
+    /// Deletes a page with all its sessions, atomically on disk.
+    pub fn delete_page(&self, name: &str) -> Option<Arc<Page>> {
+        let page = self.pages.write().remove(name)?;
+        let uids: Vec<u64> = page.sessions.lock().values().map(|s| s.uid).collect();
+        if let Err(e) = self.store.delete_page(name, &uids) {
+            tracing::error!(page = %name, "deleting page failed: {e}");
+        }
+        Some(page)
+    }
+
+    /// Rebuilds every page from the store.
+    pub fn restore(&self) -> Result<usize, String> {
+        let pages = self.store.recover().map_err(|e| e.to_string())?;
+        let n = pages.len();
+        let mut map = self.pages.write();
+        for rp in pages {
+            let page_uid = rp.meta.uid;
+            let page = Arc::new(Page {
+                name: rp.meta.name.clone(),
+                meta: Mutex::new(rp.meta),
+                sessions: Mutex::new(HashMap::new()),
+                hosts: Mutex::new(Vec::new()),
+            });
+            for rs in rp.sessions {
+                let s = Session::new(
+                    rs.meta.id.clone(),
+                    rs.meta.uid,
+                    page.name.clone(),
+                    self.exec_opts(page_uid, &rs.meta.id),
+                    self.store.clone(),
+                    rs.tree,
+                    rs.seq,
+                    rs.since_snapshot,
+                    rs.updated_ms,
+                );
+                page.sessions.lock().insert(rs.meta.id, Arc::new(s));
+            }
+            map.insert(page.name.clone(), page);
+        }
+        Ok(n)
+    }
+}

@@ -1,0 +1,34 @@
+//! The on-disk encoding of everything the store writes: a format version byte, then bincode.
+//! A different version byte is refused rather than misread, so the format can change.
+
+use serde::{de::DeserializeOwned, Serialize};
+
+pub const FORMAT_VERSION: u8 = 1;
+
+pub fn encode<T: Serialize>(value: &T) -> Result<Vec<u8>, String> {
+    let mut out = vec![FORMAT_VERSION];
+    bincode::serialize_into(&mut out, value).map_err(|e| format!("encode: {e}"))?;
+    Ok(out)
+}
+
+pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, String> {
+    match bytes.split_first() {
+        Some((&FORMAT_VERSION, rest)) => bincode::deserialize(rest).map_err(|e| format!("decode: {e}")),
+        Some((v, _)) => Err(format!("unsupported store format version {v}")),
+        None => Err("empty record".into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn round_trip_and_version_check() {
+        let b = super::encode(&("x".to_string(), 5u64)).unwrap();
+        let back: (String, u64) = super::decode(&b).unwrap();
+        assert_eq!(back, ("x".to_string(), 5));
+        let mut bad = b.clone();
+        bad[0] = 9;
+        assert!(super::decode::<(String, u64)>(&bad).is_err());
+        assert!(super::decode::<(String, u64)>(&[]).is_err());
+    }
+}
