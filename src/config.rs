@@ -60,13 +60,19 @@ impl ServerArgs {
 pub fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
     let s = s.trim();
     let (num, unit) = s.split_at(s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len()));
-    let n: u64 = num.parse().map_err(|_| format!("invalid duration '{s}' (use e.g. 90s, 15m, 6h, 7d)"))?;
+    let n: u64 = num
+        .parse()
+        .map_err(|_| format!("invalid duration '{s}' (use e.g. 90s, 15m, 6h, 7d)"))?;
     let mult = match unit {
         "" | "s" => 1,
         "m" => 60,
         "h" => 3600,
         "d" => 86_400,
-        _ => return Err(format!("invalid duration '{s}' (use e.g. 90s, 15m, 6h, 7d)")),
+        _ => {
+            return Err(format!(
+                "invalid duration '{s}' (use e.g. 90s, 15m, 6h, 7d)"
+            ))
+        }
     };
     n.checked_mul(mult)
         .map(std::time::Duration::from_secs)

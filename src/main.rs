@@ -3,12 +3,22 @@
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "pglet", version, about = "Persistent Pglet-compatible UI server")]
+#[command(
+    name = "pglet",
+    version,
+    about = "Persistent Pglet-compatible UI server"
+)]
 struct Cli {
     #[command(subcommand)]
     cmd: Cmd,
     /// Log level (error, warn, info, debug, trace).
-    #[arg(short = 'l', long, global = true, env = "PGLET_LOG_LEVEL", default_value = "info")]
+    #[arg(
+        short = 'l',
+        long,
+        global = true,
+        env = "PGLET_LOG_LEVEL",
+        default_value = "info"
+    )]
     log_level: String,
 }
 
@@ -29,7 +39,10 @@ fn main() {
     let cli = Cli::parse();
     let filter = tracing_subscriber::EnvFilter::try_new(&cli.log_level)
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
     let res = match cli.cmd {
         Cmd::Server(a) => pglet::server::run_blocking(a),
         Cmd::Page(a) => pglet::client::page_main(a),

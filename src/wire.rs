@@ -54,7 +54,11 @@ pub struct Message<P> {
 
 impl<P: Serialize> Message<P> {
     pub fn new(id: impl Into<String>, action: impl Into<String>, payload: P) -> Self {
-        Message { id: id.into(), action: action.into(), payload }
+        Message {
+            id: id.into(),
+            action: action.into(),
+            payload,
+        }
     }
     /// An unsolicited message (empty id).
     pub fn push(action: &str, payload: P) -> Self {
@@ -175,7 +179,10 @@ impl PageEventToHost {
     /// The event-pipe line: `<target> <name> <data>` (data verbatim, so empty data leaves a
     /// trailing space, as the reference).
     pub fn pipe_line(&self) -> String {
-        format!("{} {} {}", self.event_target, self.event_name, self.event_data)
+        format!(
+            "{} {} {}",
+            self.event_target, self.event_name, self.event_data
+        )
     }
 }
 
@@ -258,9 +265,15 @@ mod tests {
     fn reply_frames_match_the_reference_layout() {
         let m = Message::reply(
             "c2",
-            PageCommandResponse { result: "t1".into(), error: String::new() },
+            PageCommandResponse {
+                result: "t1".into(),
+                error: String::new(),
+            },
         );
-        assert_eq!(m.to_json(), r#"{"id":"c2","action":"","payload":{"result":"t1","error":""}}"#);
+        assert_eq!(
+            m.to_json(),
+            r#"{"id":"c2","action":"","payload":{"result":"t1","error":""}}"#
+        );
         let r = Message::reply(
             "c1",
             RegisterHostClientResponse {

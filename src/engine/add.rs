@@ -10,8 +10,10 @@ use std::borrow::Cow;
 
 /// Composes a full id: the parent's id parts that are not auto ids (`page`, `_...`), then `base`.
 fn compose_id(parent: &str, base: &str) -> String {
-    let mut parts: Vec<&str> =
-        parent.split(':').filter(|p| *p != ROOT && !p.starts_with('_') && !p.is_empty()).collect();
+    let mut parts: Vec<&str> = parent
+        .split(':')
+        .filter(|p| *p != ROOT && !p.starts_with('_') && !p.is_empty())
+        .collect();
     parts.push(base);
     parts.join(":")
 }
@@ -93,7 +95,11 @@ fn add_items(
             }
         }
         let index = index.map(|i| u32::try_from(i).unwrap_or(u32::MAX));
-        ex.apply(Event::Add { control, index, next_id })?;
+        ex.apply(Event::Add {
+            control,
+            index,
+            next_id,
+        })?;
         if let Some(c) = ex.tree.get(&id) {
             sent.push(c.clone());
         }
@@ -132,7 +138,11 @@ fn trim(ex: &mut Exec, cmd: &Command, to: &str) -> Result<Vec<String>, String> {
 }
 
 fn target(cmd: &Command) -> String {
-    cmd.attrs.get("to").filter(|s| !s.is_empty()).cloned().unwrap_or_else(|| ROOT.to_string())
+    cmd.attrs
+        .get("to")
+        .filter(|s| !s.is_empty())
+        .cloned()
+        .unwrap_or_else(|| ROOT.to_string())
 }
 
 pub fn add(ex: &mut Exec, cmd: &Command) -> Result<(String, Update), String> {
@@ -164,7 +174,11 @@ pub fn replace(ex: &mut Exec, cmd: &Command) -> Result<(String, Update), String>
     };
     let (ids, controls) = add_items(ex, cmd, &to, at)?;
     let trim_ids = trim(ex, cmd, &to)?;
-    let replace = Update::Replace { ids: vec![replaced], remove: at.is_some(), controls };
+    let replace = Update::Replace {
+        ids: vec![replaced],
+        remove: at.is_some(),
+        controls,
+    };
     // The reference dropped trimmed ids here; tell browsers in the same message.
     let update = if trim_ids.is_empty() {
         replace

@@ -46,7 +46,12 @@ pub(crate) struct Exec<'a> {
 
 impl<'a> Exec<'a> {
     fn new(tree: &'a mut Tree, opts: &'a ExecOpts) -> Self {
-        Exec { tree, opts, events: Vec::new(), undo: Undo::default() }
+        Exec {
+            tree,
+            opts,
+            events: Vec::new(),
+            undo: Undo::default(),
+        }
     }
 
     /// Applies one decided event, enforcing the session size limit.
@@ -86,9 +91,12 @@ pub(crate) fn not_found(id: &str) -> String {
 pub fn execute(tree: &mut Tree, cmd: &Command, opts: &ExecOpts) -> Result<Outcome, String> {
     let mut ex = Exec::new(tree, opts);
     match run(&mut ex, cmd) {
-        Ok((result, update, crash)) => {
-            Ok(Outcome { result, events: std::mem::take(&mut ex.events), update, crash })
-        }
+        Ok((result, update, crash)) => Ok(Outcome {
+            result,
+            events: std::mem::take(&mut ex.events),
+            update,
+            crash,
+        }),
         Err(e) => {
             ex.rollback();
             Err(e)
@@ -100,7 +108,10 @@ type Step = (String, Option<Update>, Option<String>);
 
 fn run(ex: &mut Exec, cmd: &Command) -> Result<Step, String> {
     let name = cmd.name_lower();
-    let base = name.strip_suffix('f').filter(|b| FF_BASES.contains(b)).unwrap_or(&name);
+    let base = name
+        .strip_suffix('f')
+        .filter(|b| FF_BASES.contains(b))
+        .unwrap_or(&name);
     let (result, update) = match base {
         "add" => add::add(ex, cmd).map(|(ids, u)| (ids, Some(u)))?,
         "replace" => add::replace(ex, cmd).map(|(ids, u)| (ids, Some(u)))?,
@@ -112,7 +123,11 @@ fn run(ex: &mut Exec, cmd: &Command) -> Result<Step, String> {
         "canaccess" => (query::canaccess(cmd), None),
         "signout" => (String::new(), Some(Update::Signout)),
         "error" => {
-            let msg = cmd.values.first().cloned().unwrap_or_else(|| DEFAULT_CRASH.to_string());
+            let msg = cmd
+                .values
+                .first()
+                .cloned()
+                .unwrap_or_else(|| DEFAULT_CRASH.to_string());
             return Ok((String::new(), Some(Update::Crashed(msg.clone())), Some(msg)));
         }
         // Pipe-side commands that reached the server: non-returning ones are dropped as the
@@ -144,14 +159,21 @@ pub fn execute_batch(
     cmds: &[Command],
     opts: &ExecOpts,
 ) -> Result<BatchOutcome, (String, bool)> {
-    if let Some(bad) = cmds.iter().find(|c| !c.is_known() || matches!(c.name_lower().as_str(), "end")) {
+    if let Some(bad) = cmds
+        .iter()
+        .find(|c| !c.is_known() || matches!(c.name_lower().as_str(), "end"))
+    {
         return Err((format!("unknown command: {}", bad.name), false));
     }
     let mut ex = Exec::new(tree, opts);
     let mut out = BatchOutcome::default();
     for cmd in cmds {
         let name = cmd.name_lower();
-        if matches!(name.as_str(), "begin" | "close" | "error") {
+        // Not mutations of the tree: the reference's batch skipped them too.
+        if matches!(
+            name.as_str(),
+            "begin" | "close" | "error" | "signout" | "canaccess"
+        ) {
             continue;
         }
         match run(&mut ex, cmd) {

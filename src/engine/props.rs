@@ -25,7 +25,10 @@ pub fn set(ex: &mut Exec, cmd: &Command, append: bool) -> Result<Update, String>
     let mut sent: Vec<PropsMap> = Vec::new();
     for item in items(cmd)? {
         let Some(id) = item.values.first() else {
-            return Err(format!("'{}' command should have control ID specified", cmd.name_lower().trim_end_matches('f')));
+            return Err(format!(
+                "'{}' command should have control ID specified",
+                cmd.name_lower().trim_end_matches('f')
+            ));
         };
         if !ex.tree.contains(id) {
             return Err(not_found(id));
@@ -47,7 +50,15 @@ pub fn set(ex: &mut Exec, cmd: &Command, append: bool) -> Result<Update, String>
         }
         sent.push(map);
         let id = id.clone();
-        ex.apply(if append { Event::AppendProps { id, props } } else { Event::SetProps { id, props } })?;
+        ex.apply(if append {
+            Event::AppendProps { id, props }
+        } else {
+            Event::SetProps { id, props }
+        })?;
     }
-    Ok(if append { Update::Append(sent) } else { Update::Props(sent) })
+    Ok(if append {
+        Update::Append(sent)
+    } else {
+        Update::Props(sent)
+    })
 }

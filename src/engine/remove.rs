@@ -21,7 +21,10 @@ fn resolve(ex: &Exec, cmd: &Command, default: Option<&str>) -> Result<Vec<String
             return Err("'at' cannot be specified with a list of IDs".into());
         }
         let parent = ex.tree.get(&ids[0]).ok_or_else(|| not_found(&ids[0]))?;
-        let child = parent.c.get(i).ok_or_else(|| "'at' is out of range".to_string())?;
+        let child = parent
+            .c
+            .get(i)
+            .ok_or_else(|| "'at' is out of range".to_string())?;
         return Ok(vec![child.clone()]);
     }
     for id in &ids {

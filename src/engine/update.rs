@@ -7,8 +7,15 @@ use serde::Serialize;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Update {
-    Add { controls: Vec<Control>, trim_ids: Vec<String> },
-    Replace { ids: Vec<String>, remove: bool, controls: Vec<Control> },
+    Add {
+        controls: Vec<Control>,
+        trim_ids: Vec<String>,
+    },
+    Replace {
+        ids: Vec<String>,
+        remove: bool,
+        controls: Vec<Control>,
+    },
     Props(Vec<PropsMap>),
     Append(Vec<PropsMap>),
     Clean(Vec<String>),
@@ -55,9 +62,16 @@ impl Update {
         match self {
             Update::Add { controls, trim_ids } => frame(
                 actions::ADD_PAGE_CONTROLS,
-                AddPayload { controls: controls.iter().map(Control::json).collect(), trim_ids },
+                AddPayload {
+                    controls: controls.iter().map(Control::json).collect(),
+                    trim_ids,
+                },
             ),
-            Update::Replace { ids, remove, controls } => frame(
+            Update::Replace {
+                ids,
+                remove,
+                controls,
+            } => frame(
                 actions::REPLACE_PAGE_CONTROLS,
                 ReplacePayload {
                     ids,
@@ -72,7 +86,9 @@ impl Update {
             Update::Signout => frame(actions::SIGNOUT, Empty {}),
             Update::Crashed(message) => frame(
                 actions::SESSION_CRASHED,
-                crate::wire::MessagePayload { message: message.clone() },
+                crate::wire::MessagePayload {
+                    message: message.clone(),
+                },
             ),
             Update::Batch(items) => {
                 let inner: Vec<String> = items.iter().map(Update::to_frame).collect();

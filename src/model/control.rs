@@ -37,7 +37,12 @@ pub fn quoted_len(s: &str) -> usize {
 
 impl Control {
     pub fn new(t: &str, p: &str, i: &str) -> Control {
-        Control { t: t.into(), p: p.into(), i: i.into(), ..Default::default() }
+        Control {
+            t: t.into(),
+            p: p.into(),
+            i: i.into(),
+            ..Default::default()
+        }
     }
 
     pub fn prop(&self, name: &str) -> Option<&str> {
@@ -55,7 +60,8 @@ impl Control {
         // {"c":[...],"i":..,"p":..,"t":..} plus one `,"k":v` per prop and `at`.
         let mut n = 2 + 4 + 2 + self.c.iter().map(|id| quoted_len(id)).sum::<usize>();
         n += self.c.len().saturating_sub(1);
-        n += 1 + 4 + quoted_len(&self.i) + 1 + 4 + quoted_len(&self.p) + 1 + 4 + quoted_len(&self.t);
+        n +=
+            1 + 4 + quoted_len(&self.i) + 1 + 4 + quoted_len(&self.p) + 1 + 4 + quoted_len(&self.t);
         if let Some(at) = &self.at {
             n += 1 + 5 + quoted_len(at);
         }
@@ -126,6 +132,9 @@ mod tests {
         );
         assert_eq!(c.json_len(), j.len());
         let empty = Control::new("page", "", "page");
-        assert_eq!(empty.json_len(), serde_json::to_string(&empty.json()).unwrap().len());
+        assert_eq!(
+            empty.json_len(),
+            serde_json::to_string(&empty.json()).unwrap().len()
+        );
     }
 }

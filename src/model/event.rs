@@ -10,11 +10,21 @@ pub enum Event {
     /// Link a new control under `control.p` at `index` (None = append). If `control.i`
     /// exists already, its type, `at` and props are replaced and its children and place kept.
     /// `next_id` is the session's auto-id counter after this add.
-    Add { control: Control, index: Option<u32>, next_id: u64 },
+    Add {
+        control: Control,
+        index: Option<u32>,
+        next_id: u64,
+    },
     /// Set props; an empty value deletes the prop.
-    SetProps { id: String, props: Vec<(String, String)> },
+    SetProps {
+        id: String,
+        props: Vec<(String, String)>,
+    },
     /// Append to props (a missing prop counts as empty).
-    AppendProps { id: String, props: Vec<(String, String)> },
+    AppendProps {
+        id: String,
+        props: Vec<(String, String)>,
+    },
     /// Delete every descendant of `id`, keeping the control itself.
     Clean { id: String },
     /// Delete `id` with its descendants and unlink it from its parent.

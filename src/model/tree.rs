@@ -37,7 +37,11 @@ impl Tree {
         let size = root.json_len();
         let mut controls = BTreeMap::new();
         controls.insert(ROOT.to_string(), root);
-        Tree { controls, next_id: 1, size }
+        Tree {
+            controls,
+            next_id: 1,
+            size,
+        }
     }
 
     pub fn get(&self, id: &str) -> Option<&Control> {
@@ -85,7 +89,8 @@ impl Tree {
 
     fn save(&self, undo: &mut Option<&mut Undo>, id: &str) {
         if let Some(u) = undo {
-            u.before.push((id.to_string(), self.controls.get(id).cloned()));
+            u.before
+                .push((id.to_string(), self.controls.get(id).cloned()));
             u.next_id.get_or_insert(self.next_id);
             u.size.get_or_insert(self.size);
         }
@@ -95,7 +100,11 @@ impl Tree {
     /// control that is not there (a damaged log) changes nothing and is reported.
     pub fn apply(&mut self, ev: &Event, mut undo: Option<&mut Undo>) -> Result<(), String> {
         match ev {
-            Event::Add { control, index, next_id } => {
+            Event::Add {
+                control,
+                index,
+                next_id,
+            } => {
                 if let Some(u) = undo.as_deref_mut() {
                     u.next_id.get_or_insert(self.next_id);
                 }
@@ -119,7 +128,10 @@ impl Tree {
                 self.size += new.json_len();
                 self.controls.insert(new.i.clone(), new);
                 if let Some(parent) = self.controls.get_mut(&control.p) {
-                    let at = index.map(|i| i as usize).unwrap_or(parent.c.len()).min(parent.c.len());
+                    let at = index
+                        .map(|i| i as usize)
+                        .unwrap_or(parent.c.len())
+                        .min(parent.c.len());
                     self.size += quoted_len(&control.i) + usize::from(!parent.c.is_empty());
                     parent.c.insert(at, control.i.clone());
                 }
@@ -131,9 +143,15 @@ impl Tree {
                     return Err(format!("set: control '{id}' missing"));
                 }
                 self.save(&mut undo, id);
-                let Some(c) = self.controls.get_mut(id) else { return Ok(()) };
+                let Some(c) = self.controls.get_mut(id) else {
+                    return Ok(());
+                };
                 for (k, v) in props {
-                    let old = c.props.get(k).map(|o| 2 + quoted_len(k) + quoted_len(o)).unwrap_or(0);
+                    let old = c
+                        .props
+                        .get(k)
+                        .map(|o| 2 + quoted_len(k) + quoted_len(o))
+                        .unwrap_or(0);
                     self.size -= old;
                     if append {
                         let e = c.props.entry(k.clone()).or_default();
@@ -231,7 +249,11 @@ mod tests {
     use super::*;
 
     fn add(tree: &mut Tree, t: &str, p: &str, i: &str, undo: Option<&mut Undo>) {
-        let ev = Event::Add { control: Control::new(t, p, i), index: None, next_id: 1 };
+        let ev = Event::Add {
+            control: Control::new(t, p, i),
+            index: None,
+            next_id: 1,
+        };
         tree.apply(&ev, undo).unwrap();
     }
 
@@ -241,7 +263,10 @@ mod tests {
         add(&mut t, "stack", "page", "s", None);
         add(&mut t, "text", "s", "s:a", None);
         t.apply(
-            &Event::SetProps { id: "s:a".into(), props: vec![("value".into(), "x\"y".into())] },
+            &Event::SetProps {
+                id: "s:a".into(),
+                props: vec![("value".into(), "x\"y".into())],
+            },
             None,
         )
         .unwrap();
@@ -249,9 +274,16 @@ mod tests {
         let before = t.clone();
         let mut u = Undo::default();
         add(&mut t, "text", "s", "s:b", Some(&mut u));
-        t.apply(&Event::AppendProps { id: "s:a".into(), props: vec![("value".into(), "z".into())] }, Some(&mut u))
+        t.apply(
+            &Event::AppendProps {
+                id: "s:a".into(),
+                props: vec![("value".into(), "z".into())],
+            },
+            Some(&mut u),
+        )
+        .unwrap();
+        t.apply(&Event::Remove { id: "s".into() }, Some(&mut u))
             .unwrap();
-        t.apply(&Event::Remove { id: "s".into() }, Some(&mut u)).unwrap();
         assert_eq!(t.size(), t.recomputed_size());
         assert_eq!(t.len(), 1);
         t.rollback(u);

@@ -44,8 +44,7 @@ fn nullable_strings<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::E
 
 fn nullable_attrs<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<String, String>, D::Error> {
     let v: Option<BTreeMap<String, serde_json::Value>> = Option::deserialize(d)?;
-    Ok(v
-        .unwrap_or_default()
+    Ok(v.unwrap_or_default()
         .into_iter()
         .map(|(k, v)| (k, scalar_text(v)))
         .collect())
@@ -53,13 +52,39 @@ fn nullable_attrs<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<String, St
 
 /// Every command name the server knows, lower case.
 pub const COMMAND_NAMES: &[&str] = &[
-    "add", "addf", "replace", "replacef", "set", "setf", "append", "appendf", "get", "clean",
-    "cleanf", "remove", "removef", "begin", "end", "canaccess", "signout", "close", "error",
+    "add",
+    "addf",
+    "replace",
+    "replacef",
+    "set",
+    "setf",
+    "append",
+    "appendf",
+    "get",
+    "clean",
+    "cleanf",
+    "remove",
+    "removef",
+    "begin",
+    "end",
+    "canaccess",
+    "signout",
+    "close",
+    "error",
 ];
 
 /// Commands whose caller waits for a reply (lower case). Everything else is fire-and-forget.
 pub const RETURNING_COMMANDS: &[&str] = &[
-    "add", "replace", "set", "append", "get", "clean", "remove", "end", "canaccess", "signout",
+    "add",
+    "replace",
+    "set",
+    "append",
+    "get",
+    "clean",
+    "remove",
+    "end",
+    "canaccess",
+    "signout",
 ];
 
 impl Command {
@@ -92,7 +117,8 @@ mod tests {
         assert_eq!(a.name, "get");
         assert_eq!(a.values, vec!["t1", "value"]);
         let b: Command =
-            serde_json::from_str(r#"{"name":null,"values":["text",5],"attrs":{"size":3}}"#).unwrap();
+            serde_json::from_str(r#"{"name":null,"values":["text",5],"attrs":{"size":3}}"#)
+                .unwrap();
         assert_eq!(b.name, "");
         assert_eq!(b.values, vec!["text", "5"]);
         assert_eq!(b.attrs["size"], "3");

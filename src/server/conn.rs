@@ -45,7 +45,14 @@ impl Conn {
             hosted: Mutex::new(Vec::new()),
             browsing: Mutex::new(None),
         });
-        (conn, ConnQueues { host_rx, web_rx, replies_rx })
+        (
+            conn,
+            ConnQueues {
+                host_rx,
+                web_rx,
+                replies_rx,
+            },
+        )
     }
 
     pub fn host_peer(&self) -> Peer {

@@ -5,7 +5,9 @@ use super::conn::Conn;
 use super::state::{Page, State, SHARED_SESSION};
 use crate::model::PageName;
 use crate::protocol::Command;
-use crate::wire::{self, Message, PageCommandResponse, PageCommandsBatchResponse, RegisterHostClientResponse};
+use crate::wire::{
+    self, Message, PageCommandResponse, PageCommandsBatchResponse, RegisterHostClientResponse,
+};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use subtle::ConstantTimeEq;
@@ -15,23 +17,45 @@ const NO_SESSION: &str = "Session not found or access denied";
 
 /// Page props a host connecting without `update` resets (reference behaviour).
 const RESET_PROPS: &[&str] = &[
-    "verticalFill", "horizontalAlign", "verticalAlign", "gap", "padding", "bgcolor", "theme",
-    "themePrimaryColor", "themeTextColor", "themeBackgroundColor",
+    "verticalFill",
+    "horizontalAlign",
+    "verticalAlign",
+    "gap",
+    "padding",
+    "bgcolor",
+    "theme",
+    "themePrimaryColor",
+    "themeTextColor",
+    "themeBackgroundColor",
 ];
 
 fn refuse(page_name: &str, error: &str) -> RegisterHostClientResponse {
-    RegisterHostClientResponse { page_name: page_name.into(), error: error.into(), ..Default::default() }
+    RegisterHostClientResponse {
+        page_name: page_name.into(),
+        error: error.into(),
+        ..Default::default()
+    }
 }
 
-pub fn register(state: &State, conn: &Conn, id: &str, payload: serde_json::Value) {
+pub fn register(
+    state: &State,
+    conn: &Conn,
+    id: &str,
+    payload: serde_json::Value,
+) -> Result<(), String> {
     let resp = match serde_json::from_value::<wire::RegisterHostClientRequest>(payload) {
         Ok(req) => register_inner(state, conn, req),
         Err(e) => refuse("", &format!("invalid registerHostClient payload: {e}")),
     };
     conn.send(Message::reply(id, resp).to_json());
+    Ok(())
 }
 
-fn register_inner(state: &State, conn: &Conn, req: wire::RegisterHostClientRequest) -> RegisterHostClientResponse {
+fn register_inner(
+    state: &State,
+    conn: &Conn,
+    req: wire::RegisterHostClientRequest,
+) -> RegisterHostClientResponse {
     if !conn.loopback && !state.settings.allow_remote_hosts {
         return refuse("", "remote host clients are not allowed");
     }
@@ -51,7 +75,10 @@ fn register_inner(state: &State, conn: &Conn, req: wire::RegisterHostClientReque
     };
     // A host that shows the id we gave it for this page is reconnecting: keep the content.
     let reconnect = !req.host_client_id.is_empty()
-        && state.sealer.open(&req.host_client_id, &conn.ip).is_ok_and(|p| p == name);
+        && state
+            .sealer
+            .open(&req.host_client_id, &conn.ip)
+            .is_ok_and(|p| p == name);
     let page = match state.page(&name) {
         Some(p) => p,
         None => match state.create_page(&name, req.is_app, lifetime, &conn.ip) {
@@ -106,9 +133,21 @@ fn register_inner(state: &State, conn: &Conn, req: wire::RegisterHostClientReque
 /// What a host connecting without `update` does to a shared page: clean it and reset the
 /// layout props, as one batch browsers see as one message.
 fn reset_page(session: &super::session::Session) {
-    let clean = Command { name: "clean".into(), values: vec!["page".into()], ..Default::default() };
-    let attrs: BTreeMap<String, String> = RESET_PROPS.iter().map(|p| (p.to_lowercase(), String::new())).collect();
-    let set = Command { name: "set".into(), values: vec!["page".into()], attrs, ..Default::default() };
+    let clean = Command {
+        name: "clean".into(),
+        values: vec!["page".into()],
+        ..Default::default()
+    };
+    let attrs: BTreeMap<String, String> = RESET_PROPS
+        .iter()
+        .map(|p| (p.to_lowercase(), String::new()))
+        .collect();
+    let set = Command {
+        name: "set".into(),
+        values: vec!["page".into()],
+        attrs,
+        ..Default::default()
+    };
     let (res, _) = session.execute_batch(&[clean, set]);
     if let Err((e, _)) = res {
         tracing::error!("resetting page failed: {e}");
@@ -116,22 +155,40 @@ fn reset_page(session: &super::session::Session) {
 }
 
 /// Finds the session a host may command.
-fn target(state: &State, conn: &Conn, page: &str, session: &str) -> Result<(Arc<Page>, Arc<super::session::Session>), &'static str> {
-    let page = state.page(page).filter(|_| conn.is_host_of(page)).ok_or(NO_PAGE)?;
+fn target(
+    state: &State,
+    conn: &Conn,
+    page: &str,
+    session: &str,
+) -> Result<(Arc<Page>, Arc<super::session::Session>), &'static str> {
+    let page = state
+        .page(page)
+        .filter(|_| conn.is_host_of(page))
+        .ok_or(NO_PAGE)?;
     let s = page.session(session).ok_or(NO_SESSION)?;
     Ok((page, s))
 }
 
-pub fn command(state: &State, conn: &Conn, id: &str, payload: serde_json::Value) {
+pub fn command(
+    state: &State,
+    conn: &Conn,
+    id: &str,
+    payload: serde_json::Value,
+) -> Result<(), String> {
     let req: wire::PageCommandRequest = match serde_json::from_value(payload) {
         Ok(r) => r,
         Err(e) => {
-            let resp = PageCommandResponse { result: String::new(), error: format!("invalid pageCommandFromHost payload: {e}") };
+            let resp = PageCommandResponse {
+                result: String::new(),
+                error: format!("invalid pageCommandFromHost payload: {e}"),
+            };
             conn.send(Message::reply(id, resp).to_json());
-            return;
+            return Ok(());
         }
     };
-    let returns = req.command.returns_result() || !req.command.is_known() || req.command.name_lower() == "end";
+    let returns = req.command.returns_result()
+        || !req.command.is_known()
+        || req.command.name_lower() == "end";
     let (reply, ticket) = match target(state, conn, &req.page_name, &req.session_id) {
         Err(e) => (Err(e.to_string()), None),
         Ok((page, session)) => {
@@ -143,30 +200,73 @@ pub fn command(state: &State, conn: &Conn, id: &str, payload: serde_json::Value)
         }
     };
     if !returns {
-        return;
+        return Ok(());
     }
     let resp = match reply {
-        Ok(result) => PageCommandResponse { result, error: String::new() },
-        Err(error) => PageCommandResponse { result: String::new(), error },
+        Ok(result) => PageCommandResponse {
+            result,
+            error: String::new(),
+        },
+        Err(error) => PageCommandResponse {
+            result: String::new(),
+            error,
+        },
     };
     let ticket = if state.settings.strict { ticket } else { None };
     conn.reply_after(ticket, Message::reply(id, resp).to_json());
+    Ok(())
 }
 
-pub fn batch(state: &State, conn: &Conn, id: &str, payload: serde_json::Value) {
+pub fn batch(
+    state: &State,
+    conn: &Conn,
+    id: &str,
+    payload: serde_json::Value,
+) -> Result<(), String> {
     let resp = match serde_json::from_value::<wire::PageCommandsBatchRequest>(payload) {
-        Err(e) => (PageCommandsBatchResponse { results: Some(vec![]), error: format!("invalid pageCommandsBatchFromHost payload: {e}") }, None),
+        Err(e) => (
+            PageCommandsBatchResponse {
+                results: Some(vec![]),
+                error: format!("invalid pageCommandsBatchFromHost payload: {e}"),
+            },
+            None,
+        ),
         Ok(req) => match target(state, conn, &req.page_name, &req.session_id) {
-            Err(e) => (PageCommandsBatchResponse { results: Some(vec![]), error: e.into() }, None),
+            Err(e) => (
+                PageCommandsBatchResponse {
+                    results: Some(vec![]),
+                    error: e.into(),
+                },
+                None,
+            ),
             Ok((_, session)) => match session.execute_batch(&req.commands) {
-                (Ok(results), t) => (PageCommandsBatchResponse { results: Some(results), error: String::new() }, t),
-                (Err((e, false)), _) => (PageCommandsBatchResponse { results: Some(vec![]), error: e }, None),
-                (Err((e, true)), _) => (PageCommandsBatchResponse { results: None, error: e }, None),
+                (Ok(results), t) => (
+                    PageCommandsBatchResponse {
+                        results: Some(results),
+                        error: String::new(),
+                    },
+                    t,
+                ),
+                (Err((e, false)), _) => (
+                    PageCommandsBatchResponse {
+                        results: Some(vec![]),
+                        error: e,
+                    },
+                    None,
+                ),
+                (Err((e, true)), _) => (
+                    PageCommandsBatchResponse {
+                        results: None,
+                        error: e,
+                    },
+                    None,
+                ),
             },
         },
     };
     let ticket = if state.settings.strict { resp.1 } else { None };
     conn.reply_after(ticket, Message::reply(id, resp.0).to_json());
+    Ok(())
 }
 
 /// The `error` command: browsers are told, the session ends (a shared page with it).
@@ -179,15 +279,17 @@ fn end_session(state: &State, page: &Page, session_id: &str, _msg: &str) {
 }
 
 /// An app's host says it stopped serving (the pipe proxy's `pglet app` exited).
-pub fn inactive_app(state: &State, conn: &Conn, payload: serde_json::Value) {
-    let Ok(p) = serde_json::from_value::<wire::PageNamePayload>(payload) else { return };
+pub fn inactive_app(state: &State, conn: &Conn, payload: serde_json::Value) -> Result<(), String> {
+    let p: wire::PageNamePayload = serde_json::from_value(payload)
+        .map_err(|e| format!("invalid inactiveAppFromHost payload: {e}"))?;
     if !conn.is_host_of(&p.page_name) {
-        return;
+        return Err(NO_PAGE.into());
     }
     conn.hosted.lock().retain(|n| n != &p.page_name);
     if let Some(page) = state.page(&p.page_name) {
         drop_host(state, &page, conn.id);
     }
+    Ok(())
 }
 
 /// Removes a host from a page; an app page whose last host left ends with all sessions.
@@ -211,7 +313,13 @@ fn drop_host(state: &State, page: &Arc<Page>, conn_id: u64) {
         .filter(|s| remaining == 0 || s.lock().hosts.is_empty())
         .map(|s| s.id.clone())
         .collect();
-    let frame = Message::push(wire::actions::APP_BECOME_INACTIVE, wire::MessagePayload { message: wire::APP_INACTIVE_MESSAGE.into() }).to_json();
+    let frame = Message::push(
+        wire::actions::APP_BECOME_INACTIVE,
+        wire::MessagePayload {
+            message: wire::APP_INACTIVE_MESSAGE.into(),
+        },
+    )
+    .to_json();
     for id in orphaned {
         if let Some(s) = state.delete_session(page, &id) {
             s.to_browsers(&frame);

@@ -15,7 +15,11 @@ fn asset(path: &str) -> Option<Response<Vec<u8>>> {
     let file = Assets::get(path)?;
     let mime = mime_guess::from_path(path).first_or_octet_stream();
     // Hashed bundles never change; everything else is revalidated.
-    let cache = if path.starts_with("assets/") { "public, max-age=31536000, immutable" } else { "no-cache" };
+    let cache = if path.starts_with("assets/") {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    };
     Response::builder()
         .header(header::CONTENT_TYPE, mime.as_ref())
         .header(header::CACHE_CONTROL, cache)
@@ -34,11 +38,16 @@ fn index() -> Response<Vec<u8>> {
 fn json(status: StatusCode, body: &'static str) -> Response<Vec<u8>> {
     let mut r = Response::new(body.as_bytes().to_vec());
     *r.status_mut() = status;
-    r.headers_mut().insert(header::CONTENT_TYPE, header::HeaderValue::from_static("application/json; charset=utf-8"));
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        header::HeaderValue::from_static("application/json; charset=utf-8"),
+    );
     r
 }
 
-pub fn routes(state: Arc<State>) -> impl Filter<Extract = (impl warp::Reply,), Error = warp::Rejection> + Clone {
+pub fn routes(
+    state: Arc<State>,
+) -> impl Filter<Extract = (impl warp::Reply,), Error = warp::Rejection> + Clone {
     let max = state.settings.ws_max_message_size;
     let st = state.clone();
     let ws = warp::path("ws")
@@ -54,8 +63,15 @@ pub fn routes(state: Arc<State>) -> impl Filter<Extract = (impl warp::Reply,), E
                 .on_upgrade(move |socket| super::ws::serve(st, socket, addr))
         });
     let healthz = warp::path("healthz").and(warp::path::end()).map(|| "ok");
-    let api_ping = warp::path("api").and(warp::path::end()).map(|| json(StatusCode::OK, r#"{"message":"pong"}"#));
-    let api_other = warp::path("api").map(|| json(StatusCode::NOT_FOUND, r#"{"message":"API endpoint not found"}"#));
+    let api_ping = warp::path("api")
+        .and(warp::path::end())
+        .map(|| json(StatusCode::OK, r#"{"message":"pong"}"#));
+    let api_other = warp::path("api").map(|| {
+        json(
+            StatusCode::NOT_FOUND,
+            r#"{"message":"API endpoint not found"}"#,
+        )
+    });
     let files = warp::path::tail().map(|tail: warp::path::Tail| {
         let p = tail.as_str();
         if p.is_empty() {
@@ -63,5 +79,8 @@ pub fn routes(state: Arc<State>) -> impl Filter<Extract = (impl warp::Reply,), E
         }
         asset(p).unwrap_or_else(index)
     });
-    ws.or(healthz).or(api_ping).or(api_other).or(warp::get().and(files))
+    ws.or(healthz)
+        .or(api_ping)
+        .or(api_other)
+        .or(warp::get().and(files))
 }

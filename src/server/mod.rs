@@ -21,16 +21,25 @@ use std::time::{Duration, Instant};
 pub const BATCHED_WINDOW: Duration = Duration::from_millis(10);
 
 pub fn run_blocking(args: ServerArgs) -> anyhow::Result<()> {
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
     rt.block_on(run(args, None))
 }
 
 /// Opens the store, restores every page and serves until SIGINT/SIGTERM. `ready` gets the
 /// bound address (tests bind port 0).
-pub async fn run(args: ServerArgs, ready: Option<tokio::sync::oneshot::Sender<SocketAddr>>) -> anyhow::Result<()> {
+pub async fn run(
+    args: ServerArgs,
+    ready: Option<tokio::sync::oneshot::Sender<SocketAddr>>,
+) -> anyhow::Result<()> {
     let started = Instant::now();
     let dir = args.resolved_data_dir();
-    let window = if args.durability == Durability::Strict { Duration::from_millis(2) } else { BATCHED_WINDOW };
+    let window = if args.durability == Durability::Strict {
+        Duration::from_millis(2)
+    } else {
+        BATCHED_WINDOW
+    };
     let store = Store::open(&dir, window)?;
     let sealer = token::Sealer::load_or_create(&dir)?;
     let state = Arc::new(State {
@@ -41,7 +50,10 @@ pub async fn run(args: ServerArgs, ready: Option<tokio::sync::oneshot::Sender<So
             ws_max_message_size: args.ws_max_message_size,
             session_size_limit: args.limit_session_size_bytes,
             allow_remote_hosts: args.allow_remote_host_clients,
-            host_auth_token: args.host_clients_auth_token.clone().filter(|t| !t.is_empty()),
+            host_auth_token: args
+                .host_clients_auth_token
+                .clone()
+                .filter(|t| !t.is_empty()),
         },
         sealer,
         next_conn: Default::default(),
@@ -62,7 +74,11 @@ pub async fn run(args: ServerArgs, ready: Option<tokio::sync::oneshot::Sender<So
         let _ = tx.send(addr);
     }
     let incoming = tokio_stream_listener(listener);
-    warp::serve(http::routes(state.clone())).incoming(incoming).graceful(shutdown_signal()).run().await;
+    warp::serve(http::routes(state.clone()))
+        .incoming(incoming)
+        .graceful(shutdown_signal())
+        .run()
+        .await;
     tracing::info!("stopping: flushing the store");
     store.flush()?;
     Ok(())

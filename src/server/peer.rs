@@ -26,11 +26,17 @@ enum Tx {
 
 impl Peer {
     pub fn host(conn_id: u64, tx: mpsc::UnboundedSender<Frame>) -> Peer {
-        Peer { conn_id, tx: Tx::Host(tx) }
+        Peer {
+            conn_id,
+            tx: Tx::Host(tx),
+        }
     }
 
     pub fn browser(conn_id: u64, tx: mpsc::Sender<Frame>, behind: Arc<AtomicBool>) -> Peer {
-        Peer { conn_id, tx: Tx::Browser(tx, behind) }
+        Peer {
+            conn_id,
+            tx: Tx::Browser(tx, behind),
+        }
     }
 
     /// Queues a frame; never blocks.

@@ -42,8 +42,43 @@ pub struct Executed {
     pub crash: Option<String>,
 }
 
+/// Where a session starts: empty, or as recovered from the store.
+pub struct Start {
+    pub tree: Tree,
+    pub seq: u64,
+    pub since_snapshot: u64,
+    pub updated_ms: u64,
+}
+
+impl Start {
+    pub fn fresh(now_ms: u64) -> Start {
+        Start {
+            tree: Tree::new(),
+            seq: 0,
+            since_snapshot: 0,
+            updated_ms: now_ms,
+        }
+    }
+}
+
+/// A batch's result: the results, or the error and whether anything ran.
+pub type BatchReply = Result<Vec<String>, (String, bool)>;
+
 impl Session {
-    pub fn new(id: String, uid: u64, page_name: String, opts: ExecOpts, store: Store, tree: Tree, seq: u64, since: u64, updated_ms: u64) -> Session {
+    pub fn new(
+        id: String,
+        uid: u64,
+        page_name: String,
+        opts: ExecOpts,
+        store: Store,
+        start: Start,
+    ) -> Session {
+        let Start {
+            tree,
+            seq,
+            since_snapshot: since,
+            updated_ms,
+        } = start;
         Session {
             id,
             uid,
@@ -73,10 +108,13 @@ impl Session {
         }
         inner.seq += 1;
         inner.updated_ms = store::now_ms();
-        let mut ticket = self.store.append(self.uid, inner.seq, events).map_err(|e| {
-            tracing::error!(page = %self.page_name, "log append failed: {e}");
-            e.to_string()
-        })?;
+        let mut ticket = self
+            .store
+            .append(self.uid, inner.seq, events)
+            .map_err(|e| {
+                tracing::error!(page = %self.page_name, "log append failed: {e}");
+                e.to_string()
+            })?;
         inner.since_snapshot += 1;
         if inner.since_snapshot >= SNAPSHOT_EVERY {
             match self.store.snapshot(self.uid, inner.seq, &inner.tree) {
@@ -107,19 +145,33 @@ impl Session {
             Ok(out) => {
                 let ticket = match self.commit(&mut inner, &out.events) {
                     Ok(t) => t,
-                    Err(e) => return Executed { reply: Err(e), ticket: None, crash: None },
+                    Err(e) => {
+                        return Executed {
+                            reply: Err(e),
+                            ticket: None,
+                            crash: None,
+                        }
+                    }
                 };
                 if let Some(u) = &out.update {
                     Self::broadcast(&inner, u);
                 }
-                Executed { reply: Ok(out.result), ticket, crash: out.crash }
+                Executed {
+                    reply: Ok(out.result),
+                    ticket,
+                    crash: out.crash,
+                }
             }
-            Err(e) => Executed { reply: Err(e), ticket: None, crash: None },
+            Err(e) => Executed {
+                reply: Err(e),
+                ticket: None,
+                crash: None,
+            },
         }
     }
 
     /// Runs a batch; `Err((msg, ran))`: `ran` false when rejected before running.
-    pub fn execute_batch(&self, cmds: &[Command]) -> (Result<Vec<String>, (String, bool)>, Option<u64>) {
+    pub fn execute_batch(&self, cmds: &[Command]) -> (BatchReply, Option<u64>) {
         let mut inner = self.inner.lock();
         match engine::execute_batch(&mut inner.tree, cmds, &self.opts) {
             Ok(out) => {
@@ -142,7 +194,9 @@ impl Session {
         let mut inner = self.inner.lock();
         let mut events = Vec::new();
         for map in props {
-            let Some(id) = map.get("i").and_then(|v| v.as_str()) else { continue };
+            let Some(id) = map.get("i").and_then(|v| v.as_str()) else {
+                continue;
+            };
             if !inner.tree.contains(id) {
                 continue;
             }
@@ -154,7 +208,10 @@ impl Session {
             if set.is_empty() {
                 continue;
             }
-            let ev = Event::SetProps { id: id.to_string(), props: set };
+            let ev = Event::SetProps {
+                id: id.to_string(),
+                props: set,
+            };
             if inner.tree.apply(&ev, None).is_ok() {
                 events.push(ev);
             }
@@ -162,9 +219,14 @@ impl Session {
         let ticket = self.commit(&mut inner, &events).ok().flatten();
         let data = serde_json::to_string(props).unwrap_or_default();
         self.to_hosts(&inner, "page", "change", &data);
-        let frame: Frame = wire::Message::push(wire::actions::UPDATE_CONTROL_PROPS, wire::PropsPayload { props: props.to_vec() })
-            .to_json()
-            .into();
+        let frame: Frame = wire::Message::push(
+            wire::actions::UPDATE_CONTROL_PROPS,
+            wire::PropsPayload {
+                props: props.to_vec(),
+            },
+        )
+        .to_json()
+        .into();
         for b in inner.browsers.iter().filter(|b| b.conn_id != from_conn) {
             b.send(&frame);
         }

@@ -3,10 +3,9 @@
 //! pool of hosts serving it.
 
 use super::peer::Peer;
-use super::session::Session;
+use super::session::{Session, Start};
 use super::token::Sealer;
 use crate::engine::ExecOpts;
-use crate::model::Tree;
 use crate::store::{self, PageMeta, SessionMeta, Store};
 use parking_lot::{Mutex, RwLock};
 use std::collections::HashMap;
@@ -70,7 +69,12 @@ impl State {
             (m.uid, m.name.clone())
         };
         let uid = self.store.next_uid().map_err(|e| e.to_string())?;
-        let meta = SessionMeta { page: name.clone(), id: id.to_string(), uid, created_ms: store::now_ms() };
+        let meta = SessionMeta {
+            page: name.clone(),
+            id: id.to_string(),
+            uid,
+            created_ms: store::now_ms(),
+        };
         self.store.put_session(&meta).map_err(|e| e.to_string())?;
         let s = Arc::new(Session::new(
             id.to_string(),
@@ -78,17 +82,20 @@ impl State {
             name,
             self.exec_opts(page_uid, id),
             self.store.clone(),
-            Tree::new(),
-            0,
-            0,
-            meta.created_ms,
+            Start::fresh(meta.created_ms),
         ));
         page.sessions.lock().insert(id.to_string(), s.clone());
         Ok(s)
     }
 
     /// Creates and stores a new page (with its shared session unless it is an app).
-    pub fn create_page(&self, name: &str, is_app: bool, lifetime_secs: Option<u64>, ip: &str) -> Result<Arc<Page>, String> {
+    pub fn create_page(
+        &self,
+        name: &str,
+        is_app: bool,
+        lifetime_secs: Option<u64>,
+        ip: &str,
+    ) -> Result<Arc<Page>, String> {
         let uid = self.store.next_uid().map_err(|e| e.to_string())?;
         let meta = PageMeta {
             name: name.to_string(),
@@ -151,10 +158,12 @@ impl State {
                     page.name.clone(),
                     self.exec_opts(page_uid, &rs.meta.id),
                     self.store.clone(),
-                    rs.tree,
-                    rs.seq,
-                    rs.since_snapshot,
-                    rs.updated_ms,
+                    Start {
+                        tree: rs.tree,
+                        seq: rs.seq,
+                        since_snapshot: rs.since_snapshot,
+                        updated_ms: rs.updated_ms,
+                    },
                 );
                 page.sessions.lock().insert(rs.meta.id, Arc::new(s));
             }

@@ -16,7 +16,9 @@ pub struct Sealer {
 
 impl Sealer {
     pub fn from_key(key: &[u8; 32]) -> Sealer {
-        Sealer { cipher: Aes256Gcm::new(key.into()) }
+        Sealer {
+            cipher: Aes256Gcm::new(key.into()),
+        }
     }
 
     /// Loads `secret.key` from `dir`, creating it (mode 0600) on first start.
@@ -26,7 +28,10 @@ impl Sealer {
             if let Ok(key) = <[u8; 32]>::try_from(bytes.as_slice()) {
                 return Ok(Sealer::from_key(&key));
             }
-            tracing::warn!("{} is damaged; generating a new key (old cookies become invalid)", path.display());
+            tracing::warn!(
+                "{} is damaged; generating a new key (old cookies become invalid)",
+                path.display()
+            );
         }
         let mut key = [0u8; 32];
         rand::thread_rng().fill_bytes(&mut key);
@@ -44,7 +49,10 @@ impl Sealer {
         let mut nonce = [0u8; 12];
         rand::thread_rng().fill_bytes(&mut nonce);
         let plain = format!("{value}|{ip}");
-        match self.cipher.encrypt(Nonce::from_slice(&nonce), plain.as_bytes()) {
+        match self
+            .cipher
+            .encrypt(Nonce::from_slice(&nonce), plain.as_bytes())
+        {
             Ok(ct) => {
                 let mut out = nonce.to_vec();
                 out.extend_from_slice(&ct);
@@ -56,7 +64,9 @@ impl Sealer {
 
     /// The sealed value, if the token is ours and was issued to `ip`.
     pub fn open(&self, token: &str, ip: &str) -> Result<String, String> {
-        let raw = URL_SAFE.decode(token.trim()).map_err(|_| "base64 decode failed".to_string())?;
+        let raw = URL_SAFE
+            .decode(token.trim())
+            .map_err(|_| "base64 decode failed".to_string())?;
         if raw.len() < 12 {
             return Err("token too short".into());
         }
@@ -82,7 +92,10 @@ mod tests {
         let t = s.seal("abc", "127.0.0.1");
         assert_eq!(s.open(&t, "127.0.0.1").unwrap(), "abc");
         assert!(s.open(&t, "10.0.0.1").is_err());
-        assert_eq!(s.open("garbage!", "127.0.0.1").unwrap_err(), "base64 decode failed");
+        assert_eq!(
+            s.open("garbage!", "127.0.0.1").unwrap_err(),
+            "base64 decode failed"
+        );
         let other = super::Sealer::from_key(&[8; 32]);
         assert!(other.open(&t, "127.0.0.1").is_err());
     }

@@ -9,18 +9,32 @@ use std::sync::Arc;
 
 const NOT_FOUND: &str = "Page not found or application is not running.";
 
+#[derive(serde::Serialize)]
+struct RegisterError<'a> {
+    session: Option<()>,
+    error: &'a str,
+    #[serde(rename = "signinOptions")]
+    signin_options: Option<()>,
+}
+
 fn error_reply(id: &str, error: &str) -> String {
-    Message::new(
-        id,
-        wire::actions::REGISTER_WEB_CLIENT,
-        serde_json::json!({"session": null, "error": error, "signinOptions": null}),
-    )
-    .to_json()
+    let payload = RegisterError {
+        session: None,
+        error,
+        signin_options: None,
+    };
+    Message::new(id, wire::actions::REGISTER_WEB_CLIENT, payload).to_json()
 }
 
 /// The full state of a session as the `registerWebClient` reply (also used to resync a
 /// browser that fell behind).
-pub fn full_state_frame(state: &State, conn: &Conn, id: &str, session: &Session, inner: &super::session::Inner) -> String {
+pub fn full_state_frame(
+    state: &State,
+    conn: &Conn,
+    id: &str,
+    session: &Session,
+    inner: &super::session::Inner,
+) -> String {
     let token = state.sealer.seal(&session.id, &conn.ip);
     format!(
         r#"{{"id":{},"action":"registerWebClient","payload":{{"session":{{"id":{},"controls":{}}},"error":"","signinOptions":null}}}}"#,
@@ -30,26 +44,32 @@ pub fn full_state_frame(state: &State, conn: &Conn, id: &str, session: &Session,
     )
 }
 
-pub fn register(state: &State, conn: &Conn, id: &str, payload: serde_json::Value) {
-    let req: wire::RegisterWebClientRequest = match serde_json::from_value(payload) {
-        Ok(r) => r,
-        Err(e) => return conn.send(error_reply(id, &format!("invalid registerWebClient payload: {e}"))),
-    };
-    let Some(page) = state.page(&req.page_name) else {
-        return conn.send(error_reply(id, NOT_FOUND));
-    };
-    let session = if page.is_app() {
-        match app_session(state, conn, &page, &req) {
-            Ok(s) => s,
-            Err(e) => return conn.send(error_reply(id, &e)),
-        }
+pub fn register(
+    state: &State,
+    conn: &Conn,
+    id: &str,
+    payload: serde_json::Value,
+) -> Result<(), String> {
+    if let Err(e) = register_inner(state, conn, id, payload) {
+        conn.send(error_reply(id, &e));
+    }
+    Ok(())
+}
+
+fn register_inner(
+    state: &State,
+    conn: &Conn,
+    id: &str,
+    payload: serde_json::Value,
+) -> Result<(), String> {
+    let req: wire::RegisterWebClientRequest = serde_json::from_value(payload)
+        .map_err(|e| format!("invalid registerWebClient payload: {e}"))?;
+    let page = state.page(&req.page_name).ok_or(NOT_FOUND)?;
+    let (session, created) = if page.is_app() {
+        app_session(state, conn, &page, &req)?
     } else {
-        match page.session(SHARED_SESSION) {
-            Some(s) => (s, false),
-            None => return conn.send(error_reply(id, NOT_FOUND)),
-        }
+        (page.session(SHARED_SESSION).ok_or(NOT_FOUND)?, false)
     };
-    let (session, created) = session;
     // Attach and take the state under one lock, so no update falls between the two.
     {
         let mut inner = session.lock();
@@ -61,30 +81,42 @@ pub fn register(state: &State, conn: &Conn, id: &str, payload: serde_json::Value
         }
     }
     *conn.browsing.lock() = Some((page, session));
+    Ok(())
 }
 
 /// Finds the app session a browser re-joins with its cookie, or starts a new one.
-fn app_session(state: &State, conn: &Conn, page: &Arc<Page>, req: &wire::RegisterWebClientRequest) -> Result<(Arc<Session>, bool), String> {
+fn app_session(
+    state: &State,
+    conn: &Conn,
+    page: &Arc<Page>,
+    req: &wire::RegisterWebClientRequest,
+) -> Result<(Arc<Session>, bool), String> {
     let first_host = page.hosts.lock().first().cloned();
     let Some(host) = first_host else {
         return Err(wire::APP_INACTIVE_MESSAGE.into());
     };
     if !req.session_id.is_empty() {
-        let sid = state
-            .sealer
-            .open(&req.session_id, &conn.ip)
-            .map_err(|e| format!("error decrypting request.SessionID {} from {}: {e}", req.session_id, conn.ip))?;
+        let sid = state.sealer.open(&req.session_id, &conn.ip).map_err(|e| {
+            format!(
+                "error decrypting request.SessionID {} from {}: {e}",
+                req.session_id, conn.ip
+            )
+        })?;
         if let Some(s) = page.session(&sid) {
             return Ok((s, false));
         }
     }
     let sid = uuid::Uuid::new_v4().to_string();
     let session = state.create_session(page, &sid)?;
-    let props: Vec<(String, String)> = [("hash", &req.page_hash), ("winwidth", &req.win_width), ("winheight", &req.win_height)]
-        .into_iter()
-        .filter(|(_, v)| !v.is_empty())
-        .map(|(k, v)| (k.to_string(), v.clone()))
-        .collect();
+    let props: Vec<(String, String)> = [
+        ("hash", &req.page_hash),
+        ("winwidth", &req.win_width),
+        ("winheight", &req.win_height),
+    ]
+    .into_iter()
+    .filter(|(_, v)| !v.is_empty())
+    .map(|(k, v)| (k.to_string(), v.clone()))
+    .collect();
     if !props.is_empty() {
         let cmd = crate::protocol::Command {
             name: "set".into(),
@@ -98,7 +130,10 @@ fn app_session(state: &State, conn: &Conn, page: &Arc<Page>, req: &wire::Registe
     host.send_str(
         Message::push(
             wire::actions::SESSION_CREATED,
-            wire::SessionCreated { page_name: page.name.clone(), session_id: sid },
+            wire::SessionCreated {
+                page_name: page.name.clone(),
+                session_id: sid,
+            },
         )
         .to_json(),
     );
@@ -110,25 +145,27 @@ fn current(conn: &Conn) -> Option<Arc<Session>> {
 }
 
 pub fn event(conn: &Conn, payload: serde_json::Value) -> Result<(), String> {
-    let ev: wire::PageEventFromWeb = serde_json::from_value(payload).map_err(|e| format!("invalid pageEventFromWeb payload: {e}"))?;
+    let ev: wire::PageEventFromWeb = serde_json::from_value(payload)
+        .map_err(|e| format!("invalid pageEventFromWeb payload: {e}"))?;
     let session = current(conn).ok_or("pageEventFromWeb before registerWebClient")?;
     let inner = session.lock();
     session.to_hosts(&inner, &ev.event_target, &ev.event_name, &ev.event_data);
     Ok(())
 }
 
-pub fn update_props(state: &State, conn: &Conn, payload: serde_json::Value) -> Result<(), String> {
-    let p: wire::PropsPayload = serde_json::from_value(payload).map_err(|e| format!("invalid updateControlProps payload: {e}"))?;
+pub fn update_props(conn: &Conn, payload: serde_json::Value) -> Result<(), String> {
+    let p: wire::PropsPayload = serde_json::from_value(payload)
+        .map_err(|e| format!("invalid updateControlProps payload: {e}"))?;
     let session = current(conn).ok_or("updateControlProps before registerWebClient")?;
-    let ticket = session.browser_write(conn.id, &p.props);
-    let _ = (state, ticket);
+    session.browser_write(conn.id, &p.props);
     Ok(())
 }
 
 pub fn disconnect(conn: &Conn) {
-    let Some((_, session)) = conn.browsing.lock().take() else { return };
+    let Some((_, session)) = conn.browsing.lock().take() else {
+        return;
+    };
     let mut inner = session.lock();
     inner.browsers.retain(|b| b.conn_id != conn.id);
     session.to_hosts(&inner, "page", "disconnect", "");
 }
-

@@ -37,7 +37,11 @@ pub async fn serve(state: Arc<State>, socket: WebSocket, addr: Option<SocketAddr
         }
         let Ok(text) = msg.to_str() else { continue };
         if text.len() > state.settings.ws_max_message_size {
-            let err = format!("message of {} bytes exceeds the maximum of {} bytes", text.len(), state.settings.ws_max_message_size);
+            let err = format!(
+                "message of {} bytes exceeds the maximum of {} bytes",
+                text.len(),
+                state.settings.ws_max_message_size
+            );
             conn.send(error_frame("", &err));
             tracing::warn!(conn = id, "{err}; closing");
             break;
@@ -59,14 +63,15 @@ fn dispatch(state: &State, conn: &Conn, text: &str) {
         }
     };
     let id = msg.id.unwrap_or_default();
+    let p = msg.payload;
     let res = match msg.action.as_str() {
-        actions::REGISTER_HOST_CLIENT => Ok(host::register(state, conn, &id, msg.payload)),
-        actions::PAGE_COMMAND_FROM_HOST => Ok(host::command(state, conn, &id, msg.payload)),
-        actions::PAGE_COMMANDS_BATCH_FROM_HOST => Ok(host::batch(state, conn, &id, msg.payload)),
-        actions::INACTIVE_APP_FROM_HOST => Ok(host::inactive_app(state, conn, msg.payload)),
-        actions::REGISTER_WEB_CLIENT => Ok(web::register(state, conn, &id, msg.payload)),
-        actions::PAGE_EVENT_FROM_WEB => web::event(conn, msg.payload),
-        actions::UPDATE_CONTROL_PROPS => web::update_props(state, conn, msg.payload),
+        actions::REGISTER_HOST_CLIENT => host::register(state, conn, &id, p),
+        actions::PAGE_COMMAND_FROM_HOST => host::command(state, conn, &id, p),
+        actions::PAGE_COMMANDS_BATCH_FROM_HOST => host::batch(state, conn, &id, p),
+        actions::INACTIVE_APP_FROM_HOST => host::inactive_app(state, conn, p),
+        actions::REGISTER_WEB_CLIENT => web::register(state, conn, &id, p),
+        actions::PAGE_EVENT_FROM_WEB => web::event(conn, p),
+        actions::UPDATE_CONTROL_PROPS => web::update_props(conn, p),
         _ => Ok(()), // unknown actions are ignored, as the reference
     };
     if let Err(e) = res {
@@ -119,7 +124,11 @@ async fn write_loop(
 
 /// Drops the queued updates of a browser that fell behind and builds its full state, under
 /// the session lock so no update is lost or applied twice.
-fn resync(state: &State, conn: &Conn, web_rx: &mut tokio::sync::mpsc::Receiver<super::peer::Frame>) -> Option<String> {
+fn resync(
+    state: &State,
+    conn: &Conn,
+    web_rx: &mut tokio::sync::mpsc::Receiver<super::peer::Frame>,
+) -> Option<String> {
     let session = conn.browsing.lock().as_ref().map(|(_, s)| s.clone())?;
     let inner = session.lock();
     while web_rx.try_recv().is_ok() {}

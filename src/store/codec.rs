@@ -13,7 +13,9 @@ pub fn encode<T: Serialize>(value: &T) -> Result<Vec<u8>, String> {
 
 pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, String> {
     match bytes.split_first() {
-        Some((&FORMAT_VERSION, rest)) => bincode::deserialize(rest).map_err(|e| format!("decode: {e}")),
+        Some((&FORMAT_VERSION, rest)) => {
+            bincode::deserialize(rest).map_err(|e| format!("decode: {e}"))
+        }
         Some((v, _)) => Err(format!("unsupported store format version {v}")),
         None => Err("empty record".into()),
     }

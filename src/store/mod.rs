@@ -103,7 +103,8 @@ impl Store {
     /// Opens (or creates) the store in `dir`. `window` bounds how long a write may stay
     /// unflushed when nobody waits for it.
     pub fn open(dir: &Path, window: Duration) -> Result<Store> {
-        std::fs::create_dir_all(dir).map_err(|e| StoreError::Codec(format!("{}: {e}", dir.display())))?;
+        std::fs::create_dir_all(dir)
+            .map_err(|e| StoreError::Codec(format!("{}: {e}", dir.display())))?;
         let db = sled::Config::new()
             .path(dir.join("db"))
             .cache_capacity(64 * 1024 * 1024)
@@ -121,12 +122,14 @@ impl Store {
     }
 
     pub fn put_page(&self, meta: &PageMeta) -> Result<u64> {
-        self.t.insert(page_key(&meta.name), codec(codec::encode(meta))?)?;
+        self.t
+            .insert(page_key(&meta.name), codec(codec::encode(meta))?)?;
         Ok(self.flusher.wrote())
     }
 
     pub fn put_session(&self, meta: &SessionMeta) -> Result<u64> {
-        self.t.insert(key(b's', meta.uid), codec(codec::encode(meta))?)?;
+        self.t
+            .insert(key(b's', meta.uid), codec(codec::encode(meta))?)?;
         Ok(self.flusher.wrote())
     }
 
@@ -138,14 +141,21 @@ impl Store {
             ts_ms: u64,
             events: &'a [Event],
         }
-        let bytes = codec(codec::encode(&Borrowed { ts_ms: now_ms(), events }))?;
+        let bytes = codec(codec::encode(&Borrowed {
+            ts_ms: now_ms(),
+            events,
+        }))?;
         self.t.insert(log_key(uid, seq), bytes)?;
         Ok(self.flusher.wrote())
     }
 
     /// Writes a snapshot of session `uid` covering log entries up to `seq` and deletes them.
     pub fn snapshot(&self, uid: u64, seq: u64, tree: &Tree) -> Result<u64> {
-        let snap = codec(codec::encode(&SnapshotRef { seq, ts_ms: now_ms(), tree }))?;
+        let snap = codec(codec::encode(&SnapshotRef {
+            seq,
+            ts_ms: now_ms(),
+            tree,
+        }))?;
         let mut batch = sled::Batch::default();
         batch.insert(&key(b'n', uid), snap);
         for k in self.t.range(log_key(uid, 0)..=log_key(uid, seq)).keys() {

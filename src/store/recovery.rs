@@ -36,7 +36,13 @@ impl Store {
             let (_, v) = kv?;
             match codec::decode::<PageMeta>(&v) {
                 Ok(meta) => {
-                    pages.insert(meta.name.clone(), RecoveredPage { meta, sessions: Vec::new() });
+                    pages.insert(
+                        meta.name.clone(),
+                        RecoveredPage {
+                            meta,
+                            sessions: Vec::new(),
+                        },
+                    );
                 }
                 Err(e) => tracing::warn!("skipping a damaged page record: {e}"),
             }
@@ -69,7 +75,11 @@ impl Store {
             let mut since = 0;
             for kv in t.scan_prefix(key(b'l', meta.uid)) {
                 let (k, v) = kv?;
-                let entry_seq = k.get(9..17).and_then(|b| b.try_into().ok()).map(u64::from_be_bytes).unwrap_or(0);
+                let entry_seq = k
+                    .get(9..17)
+                    .and_then(|b| b.try_into().ok())
+                    .map(u64::from_be_bytes)
+                    .unwrap_or(0);
                 if entry_seq <= seq {
                     continue;
                 }
@@ -80,18 +90,30 @@ impl Store {
                                 tracing::warn!(page = %meta.page, "log event skipped: {e}");
                             }
                             applied += 1;
-                            if applied % PROGRESS_EVERY == 0 {
-                                tracing::info!(events = applied, elapsed_ms = started.elapsed().as_millis() as u64, "recovering");
+                            if applied.is_multiple_of(PROGRESS_EVERY) {
+                                tracing::info!(
+                                    events = applied,
+                                    elapsed_ms = started.elapsed().as_millis() as u64,
+                                    "recovering"
+                                );
                             }
                         }
                         updated_ms = updated_ms.max(entry.ts_ms);
                     }
-                    Err(e) => tracing::warn!(page = %meta.page, seq = entry_seq, "damaged log entry skipped: {e}"),
+                    Err(e) => {
+                        tracing::warn!(page = %meta.page, seq = entry_seq, "damaged log entry skipped: {e}")
+                    }
                 }
                 seq = entry_seq;
                 since += 1;
             }
-            page.sessions.push(RecoveredSession { meta, tree, seq, since_snapshot: since, updated_ms });
+            page.sessions.push(RecoveredSession {
+                meta,
+                tree,
+                seq,
+                since_snapshot: since,
+                updated_ms,
+            });
         }
         tracing::info!(
             pages = pages.len(),

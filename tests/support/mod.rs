@@ -1,0 +1,180 @@
+//! Test support: a real `pglet server` process on a free loopback port (killed on drop) and
+//! a minimal WebSocket client that speaks the host/browser JSON protocol.
+#![allow(dead_code)]
+
+use futures_util::{SinkExt, StreamExt};
+use serde_json::{json, Value};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+use tokio::net::TcpStream;
+use tokio_tungstenite::{tungstenite::Message, MaybeTlsStream, WebSocketStream};
+
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .unwrap_or(0)
+}
+
+pub struct Server {
+    pub child: Child,
+    pub port: u16,
+    pub dir: PathBuf,
+}
+
+impl Server {
+    /// Starts `pglet server` on a free port with `dir` as its data dir; waits until it answers.
+    pub fn start(dir: &Path, extra: &[&str], env: &[(&str, &str)]) -> Server {
+        let port = free_port();
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_pglet"));
+        cmd.args(["server", "--port", &port.to_string(), "--data-dir"])
+            .arg(dir)
+            .args(extra)
+            .env("PGLET_LOG_LEVEL", "warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit());
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let child = cmd.spawn().expect("spawn pglet server");
+        let s = Server {
+            child,
+            port,
+            dir: dir.to_path_buf(),
+        };
+        s.wait_ready();
+        s
+    }
+
+    fn wait_ready(&self) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < deadline {
+            if std::net::TcpStream::connect(("127.0.0.1", self.port)).is_ok() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        panic!("server on port {} did not start", self.port);
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    pub fn ws_url(&self) -> String {
+        format!("ws://127.0.0.1:{}/ws", self.port)
+    }
+
+    /// kill -9.
+    pub fn kill(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// SIGTERM and wait for a graceful exit.
+    pub fn stop(mut self) {
+        unsafe {
+            libc::kill(self.child.id() as i32, libc::SIGTERM);
+        }
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub struct Ws {
+    ws: WebSocketStream<MaybeTlsStream<TcpStream>>,
+    next: u64,
+}
+
+impl Ws {
+    pub async fn connect(url: &str) -> Ws {
+        let (ws, _) = tokio_tungstenite::connect_async(url)
+            .await
+            .expect("ws connect");
+        Ws { ws, next: 0 }
+    }
+
+    pub async fn send(&mut self, v: Value) {
+        self.ws
+            .send(Message::text(v.to_string()))
+            .await
+            .expect("ws send");
+    }
+
+    /// Next text frame as JSON, within 10 s.
+    pub async fn recv(&mut self) -> Value {
+        loop {
+            let msg = tokio::time::timeout(Duration::from_secs(10), self.ws.next())
+                .await
+                .expect("timed out waiting for a frame")
+                .expect("socket closed")
+                .expect("ws error");
+            if let Message::Text(t) = msg {
+                return serde_json::from_str(t.as_str()).expect("json frame");
+            }
+        }
+    }
+
+    /// Receives until a frame with `action` arrives (skipping others).
+    pub async fn recv_action(&mut self, action: &str) -> Value {
+        loop {
+            let v = self.recv().await;
+            if v["action"] == action {
+                return v;
+            }
+        }
+    }
+
+    /// Sends a request and waits for the reply with the same id.
+    pub async fn request(&mut self, action: &str, payload: Value) -> Value {
+        self.next += 1;
+        let id = format!("t{}", self.next);
+        self.send(json!({"id": id, "action": action, "payload": payload}))
+            .await;
+        loop {
+            let v = self.recv().await;
+            if v["id"] == id.as_str() {
+                return v["payload"].clone();
+            }
+        }
+    }
+
+    pub async fn register_host(&mut self, page: &str, update: bool) -> Value {
+        self.request(
+            "registerHostClient",
+            json!({"hostClientID":"","pageName":page,"isApp":false,"update":update,"authToken":"","permissions":""}),
+        )
+        .await
+    }
+
+    /// Sends a text command (parsed by the test with the server's own parser).
+    pub async fn cmd(&mut self, page: &str, text: &str) -> Value {
+        let command = pglet::protocol::parse(text).expect("test command parses");
+        self.request(
+            "pageCommandFromHost",
+            json!({"pageName": page, "sessionID": "0", "command": command}),
+        )
+        .await
+    }
+
+    /// Fire and forget.
+    pub async fn cmdf(&mut self, page: &str, text: &str) {
+        let command = pglet::protocol::parse(text).expect("test command parses");
+        self.send(json!({"id":"","action":"pageCommandFromHost","payload":{"pageName": page, "sessionID": "0", "command": command}}))
+            .await;
+    }
+
+    /// Registers as a browser and returns the full control map.
+    pub async fn register_web(&mut self, page: &str) -> Value {
+        self.send(json!({"id":"w","action":"registerWebClient","payload":{"pageName":page,"pageHash":"","winWidth":"800","winHeight":"600"}}))
+            .await;
+        self.recv_action("registerWebClient").await["payload"].clone()
+    }
+}
