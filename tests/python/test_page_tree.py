@@ -140,9 +140,11 @@ def test_late_browser_gets_full_state(server, host, standin, page_name):
     h.request("build")
     early.wait_for(lambda s: len(s.controls) == 21, what="built page")
     mutated = h.request("mutate")
-    # _23 (the banner) is added by the last page-level update before the clean of tab One.
+    # The clean of tab One is the last mutation; waited for by content, not by id, so that
+    # wrong ids show up in the tree comparison below rather than as a timeout.
     early.wait_for(
-        lambda s: "_23" in s.controls and s.controls.get("_14", {}).get("c") == [],
+        lambda s: any(c.get("key") == "one" and c.get("c") == [] for c in s.controls.values())
+        and any(c.get("value") == "Top banner" for c in s.controls.values()),
         what="mutations applied",
     )
     assert early.apply_errors == []
