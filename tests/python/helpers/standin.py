@@ -184,6 +184,16 @@ class StandIn:
                     )
                 self._cond.wait(remaining)
 
+    def wait_closed(self, timeout: float = DEFAULT_TIMEOUT) -> None:
+        """Waits until the server has closed this connection."""
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while not self.closed:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise StandInError(f"[{self.label}] still connected after {timeout}s")
+                self._cond.wait(remaining)
+
     def wait_frame(
         self,
         match: Callable[[dict], bool],
