@@ -144,20 +144,6 @@ pub fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
         .ok_or_else(|| format!("duration '{s}' is too large"))
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn durations() {
-        assert_eq!(super::parse_duration("90s").unwrap().as_secs(), 90);
-        assert_eq!(super::parse_duration("6h").unwrap().as_secs(), 21600);
-        assert_eq!(super::parse_duration("7d").unwrap().as_secs(), 604800);
-        assert_eq!(super::parse_duration("0").unwrap().as_secs(), 0);
-        assert_eq!(super::parse_duration("250ms").unwrap().as_millis(), 250);
-        assert!(super::parse_duration("5y").is_err());
-        assert!(super::parse_duration("").is_err());
-    }
-}
-
 /// Maps the reference's `PGLET_*_LIFETIME_MINUTES` variables onto ours when ours are unset.
 pub fn apply_reference_env() {
     for (old, new) in [
@@ -214,4 +200,18 @@ pub fn apply_config_file(args: &[String]) -> Result<Option<PathBuf>, String> {
         }
     }
     Ok(Some(path))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn durations() {
+        assert_eq!(super::parse_duration("90s").unwrap().as_secs(), 90);
+        assert_eq!(super::parse_duration("6h").unwrap().as_secs(), 21600);
+        assert_eq!(super::parse_duration("7d").unwrap().as_secs(), 604800);
+        assert_eq!(super::parse_duration("0").unwrap().as_secs(), 0);
+        assert_eq!(super::parse_duration("250ms").unwrap().as_millis(), 250);
+        assert!(super::parse_duration("5y").is_err());
+        assert!(super::parse_duration("").is_err());
+    }
 }

@@ -263,7 +263,7 @@ pub fn batch(
             Err(e) => (
                 PageCommandsBatchResponse {
                     results: Some(vec![]),
-                    error: e.into(),
+                    error: e,
                 },
                 None,
             ),
