@@ -36,6 +36,10 @@ enum Cmd {
 }
 
 fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    // Before clap reads the environment: the config file and the reference's variable names.
+    let config = pglet::config::apply_config_file(&args);
+    pglet::config::apply_reference_env();
     let cli = Cli::parse();
     let filter = tracing_subscriber::EnvFilter::try_new(&cli.log_level)
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
@@ -43,6 +47,14 @@ fn main() {
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .init();
+    match config {
+        Ok(Some(p)) => tracing::info!("configuration read from {}", p.display()),
+        Ok(None) => {}
+        Err(e) => {
+            eprintln!("pglet: config file: {e}");
+            std::process::exit(2);
+        }
+    }
     let res = match cli.cmd {
         Cmd::Server(a) => pglet::server::run_blocking(a),
         Cmd::Page(a) => pglet::client::page_main(a),

@@ -64,10 +64,14 @@ fn register_inner(
             return refuse("", "invalid auth token");
         }
     }
-    let name = match PageName::parse(&req.page_name) {
-        Ok(n) => n.full(),
+    let parsed = match PageName::parse(&req.page_name) {
+        Ok(n) => n,
         Err(e) => return refuse("", &e),
     };
+    if parsed.name.is_empty() || parsed.account.is_empty() {
+        return refuse("", "page name must not be empty");
+    }
+    let name = parsed.full();
     let lifetime = match req.lifetime.as_deref().map(crate::config::parse_duration) {
         Some(Ok(d)) => Some(d.as_secs()),
         Some(Err(e)) => return refuse(&name, &e),
@@ -80,11 +84,34 @@ fn register_inner(
             .open(&req.host_client_id, &conn.ip)
             .is_ok_and(|p| p == name);
     let page = match state.page(&name) {
-        Some(p) => p,
-        None => match state.create_page(&name, req.is_app, lifetime, &conn.ip) {
-            Ok(p) => p,
-            Err(e) => return refuse(&name, &e),
-        },
+        Some(p) => {
+            if state.settings.check_page_ip && p.meta.lock().client_ip != conn.ip {
+                return refuse(&name, "page name is already taken");
+            }
+            p
+        }
+        None => {
+            let s = &state.settings;
+            if s.reserved_accounts.contains(&parsed.account) || s.reserved_pages.contains(&name) {
+                return refuse(&name, "account or page name is reserved");
+            }
+            // Counted only once the page is sure to be created (the reference counted
+            // refused names against the quota too).
+            if let Err(n) =
+                state
+                    .quotas
+                    .take(super::quota::Kind::Pages, &conn.ip, crate::store::now_ms())
+            {
+                return refuse(
+                    &name,
+                    &format!("a limit of {n} new pages per hour has been reached"),
+                );
+            }
+            match state.create_page(&name, req.is_app, lifetime, &conn.ip) {
+                Ok(p) => p,
+                Err(e) => return refuse(&name, &e),
+            }
+        }
     };
     if let Some(secs) = lifetime {
         let mut m = page.meta.lock();
@@ -160,12 +187,13 @@ fn target(
     conn: &Conn,
     page: &str,
     session: &str,
-) -> Result<(Arc<Page>, Arc<super::session::Session>), &'static str> {
-    let page = state
-        .page(page)
-        .filter(|_| conn.is_host_of(page))
-        .ok_or(NO_PAGE)?;
-    let s = page.session(session).ok_or(NO_SESSION)?;
+) -> Result<(Arc<Page>, Arc<super::session::Session>), String> {
+    let Some(page) = state.page(page).filter(|_| conn.is_host_of(page)) else {
+        return Err(state.expired_error(page).unwrap_or_else(|| NO_PAGE.into()));
+    };
+    let s = page
+        .session(session)
+        .ok_or_else(|| NO_SESSION.to_string())?;
     Ok((page, s))
 }
 
@@ -190,7 +218,7 @@ pub fn command(
         || !req.command.is_known()
         || req.command.name_lower() == "end";
     let (reply, ticket) = match target(state, conn, &req.page_name, &req.session_id) {
-        Err(e) => (Err(e.to_string()), None),
+        Err(e) => (Err(e), None),
         Ok((page, session)) => {
             let ex = session.execute(&req.command);
             if let Some(msg) = ex.crash {
@@ -235,7 +263,7 @@ pub fn batch(
             Err(e) => (
                 PageCommandsBatchResponse {
                     results: Some(vec![]),
-                    error: e.into(),
+                    error: e,
                 },
                 None,
             ),

@@ -54,14 +54,18 @@ pub fn routes(
         .and(warp::path::end())
         .and(warp::ws())
         .and(warp::addr::remote())
-        .map(move |ws: warp::ws::Ws, addr| {
-            let st = st.clone();
-            // Frames up to 4x the limit are read so that an oversized one gets a clear error
-            // instead of a dropped connection.
-            ws.max_message_size(max.saturating_mul(4).max(1 << 20))
-                .max_frame_size(max.saturating_mul(4).max(1 << 20))
-                .on_upgrade(move |socket| super::ws::serve(st, socket, addr))
-        });
+        .and(warp::header::optional::<String>("x-forwarded-for"))
+        .map(
+            move |ws: warp::ws::Ws, addr: Option<std::net::SocketAddr>, fwd: Option<String>| {
+                let st = st.clone();
+                let addr = client_addr(&st.settings.trusted_proxies, addr, fwd);
+                // Frames up to 4x the limit are read so that an oversized one gets a clear error
+                // instead of a dropped connection.
+                ws.max_message_size(max.saturating_mul(4).max(1 << 20))
+                    .max_frame_size(max.saturating_mul(4).max(1 << 20))
+                    .on_upgrade(move |socket| super::ws::serve(st, socket, addr))
+            },
+        );
     let healthz = warp::path("healthz").and(warp::path::end()).map(|| "ok");
     let api_ping = warp::path("api")
         .and(warp::path::end())
@@ -83,4 +87,25 @@ pub fn routes(
         .or(api_ping)
         .or(api_other)
         .or(warp::get().and(files))
+}
+
+/// The client's address: the peer, or the first `X-Forwarded-For` entry when the peer is a
+/// trusted proxy.
+fn client_addr(
+    trusted: &[std::net::IpAddr],
+    peer: Option<std::net::SocketAddr>,
+    fwd: Option<String>,
+) -> Option<std::net::SocketAddr> {
+    let peer = peer?;
+    if !trusted.contains(&peer.ip()) {
+        return Some(peer);
+    }
+    let first = fwd
+        .as_deref()
+        .and_then(|f| f.split(',').next())
+        .map(str::trim);
+    match first.and_then(|f| f.parse::<std::net::IpAddr>().ok()) {
+        Some(ip) => Some(std::net::SocketAddr::new(ip, peer.port())),
+        None => Some(peer),
+    }
 }

@@ -4,8 +4,10 @@ mod conn;
 mod host;
 pub mod http;
 mod peer;
+pub mod quota;
 pub mod session;
 pub mod state;
+pub mod sweeper;
 pub mod token;
 mod web;
 mod ws;
@@ -42,22 +44,47 @@ pub async fn run(
     };
     let store = Store::open(&dir, window)?;
     let sealer = token::Sealer::load_or_create(&dir)?;
-    let state = Arc::new(State {
-        pages: Default::default(),
-        store: store.clone(),
-        settings: Settings {
-            strict: args.durability == Durability::Strict,
-            ws_max_message_size: args.ws_max_message_size,
-            session_size_limit: args.limit_session_size_bytes,
-            allow_remote_hosts: args.allow_remote_host_clients,
-            host_auth_token: args
-                .host_clients_auth_token
-                .clone()
-                .filter(|t| !t.is_empty()),
-        },
+    let words = |s: &str| {
+        s.split_whitespace()
+            .map(str::to_lowercase)
+            .collect::<Vec<_>>()
+    };
+    let settings = Settings {
+        strict: args.durability == Durability::Strict,
+        reserved_accounts: words(&args.reserved_account_names),
+        reserved_pages: words(&args.reserved_page_names),
+        check_page_ip: args.check_page_ip,
+        trusted_proxies: args
+            .trusted_proxies
+            .split_whitespace()
+            .filter_map(|s| s.parse().ok())
+            .collect(),
+        ws_max_message_size: args.ws_max_message_size,
+        session_size_limit: args.limit_session_size_bytes,
+        allow_remote_hosts: args.allow_remote_host_clients,
+        host_auth_token: args
+            .host_clients_auth_token
+            .clone()
+            .filter(|t| !t.is_empty()),
+    };
+    let lifetimes = sweeper::Lifetimes::new(
+        args.page_lifetime,
+        args.app_lifetime,
+        args.session_lifetime,
+        args.max_lifetime,
+    );
+    let quotas = quota::Quotas::new(
+        args.pages_per_hour(),
+        args.sessions_per_hour(),
+        store.clone(),
+    );
+    let state = Arc::new(State::new(
+        store.clone(),
+        settings,
         sealer,
-        next_conn: Default::default(),
-    });
+        lifetimes,
+        quotas,
+    ));
     let pages = state.restore().map_err(anyhow::Error::msg)?;
     let ip: std::net::IpAddr = args.host.parse()?;
     let listener = tokio::net::TcpListener::bind(SocketAddr::new(ip, args.port)).await?;
@@ -73,6 +100,7 @@ pub async fn run(
     if let Some(tx) = ready {
         let _ = tx.send(addr);
     }
+    tokio::spawn(sweeper::run(state.clone(), args.sweep_interval));
     let incoming = tokio_stream_listener(listener);
     warp::serve(http::routes(state.clone()))
         .incoming(incoming)

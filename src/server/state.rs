@@ -3,7 +3,9 @@
 //! pool of hosts serving it.
 
 use super::peer::Peer;
+use super::quota::Quotas;
 use super::session::{Session, Start};
+use super::sweeper::{Lifetimes, Sweeper};
 use super::token::Sealer;
 use crate::engine::ExecOpts;
 use crate::store::{self, PageMeta, SessionMeta, Store};
@@ -16,6 +18,10 @@ use std::sync::Arc;
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub strict: bool,
+    pub reserved_accounts: Vec<String>,
+    pub reserved_pages: Vec<String>,
+    pub check_page_ip: bool,
+    pub trusted_proxies: Vec<std::net::IpAddr>,
     pub ws_max_message_size: usize,
     pub session_size_limit: usize,
     pub allow_remote_hosts: bool,
@@ -46,11 +52,67 @@ pub struct State {
     pub settings: Settings,
     pub sealer: Sealer,
     pub next_conn: AtomicU64,
+    pub lifetimes: Lifetimes,
+    pub sweeper: Sweeper,
+    pub quotas: Quotas,
+    /// Recently expired page names, so their hosts get a clear error instead of "not found".
+    expired: Mutex<HashMap<String, u64>>,
 }
+
+/// How long an expired page's name is remembered for the error message.
+const EXPIRED_MEMORY_MS: u64 = 24 * 3_600_000;
 
 pub const SHARED_SESSION: &str = "0";
 
 impl State {
+    pub fn new(
+        store: Store,
+        settings: Settings,
+        sealer: Sealer,
+        lifetimes: Lifetimes,
+        quotas: Quotas,
+    ) -> State {
+        State {
+            pages: Default::default(),
+            store,
+            settings,
+            sealer,
+            next_conn: Default::default(),
+            lifetimes,
+            sweeper: Sweeper::default(),
+            quotas,
+            expired: Default::default(),
+        }
+    }
+
+    pub fn remember_expired(&self, name: &str) {
+        self.expired
+            .lock()
+            .insert(name.to_string(), store::now_ms());
+    }
+
+    pub fn forget_old_expired(&self, now: u64) {
+        self.expired
+            .lock()
+            .retain(|_, t| now.saturating_sub(*t) < EXPIRED_MEMORY_MS);
+    }
+
+    /// "page ... has expired" for a recently expired page.
+    pub fn expired_error(&self, name: &str) -> Option<String> {
+        self.expired
+            .lock()
+            .contains_key(name)
+            .then(|| format!("page '{name}' has expired"))
+    }
+
+    /// Schedules a page's first expiry check.
+    fn watch(&self, page: &Page) {
+        let now = store::now_ms();
+        if let Some(due) = super::sweeper::page_deadline(self, page, now) {
+            self.sweeper.watch_page(&page.name, due);
+        }
+    }
+
     pub fn page(&self, name: &str) -> Option<Arc<Page>> {
         self.pages.read().get(name).cloned()
     }
@@ -85,6 +147,15 @@ impl State {
             Start::fresh(meta.created_ms),
         ));
         page.sessions.lock().insert(id.to_string(), s.clone());
+        if page.is_app() {
+            if let Some(life) = self.lifetimes.session {
+                self.sweeper.watch_session(
+                    &page.name,
+                    id,
+                    meta.created_ms + life.as_millis() as u64,
+                );
+            }
+        }
         Ok(s)
     }
 
@@ -116,6 +187,8 @@ impl State {
             self.create_session(&page, SHARED_SESSION)?;
         }
         self.pages.write().insert(name.to_string(), page.clone());
+        self.expired.lock().remove(name);
+        self.watch(&page);
         Ok(page)
     }
 
@@ -143,6 +216,7 @@ impl State {
         let pages = self.store.recover().map_err(|e| e.to_string())?;
         let n = pages.len();
         let mut map = self.pages.write();
+        let mut restored = Vec::with_capacity(n);
         for rp in pages {
             let page_uid = rp.meta.uid;
             let page = Arc::new(Page {
@@ -167,7 +241,20 @@ impl State {
                 );
                 page.sessions.lock().insert(rs.meta.id, Arc::new(s));
             }
-            map.insert(page.name.clone(), page);
+            map.insert(page.name.clone(), page.clone());
+            restored.push(page);
+        }
+        drop(map);
+        // Deadlines come from the stored update times: a restart neither resets them nor
+        // forgets pages that expired while the server was down (the first sweep takes those).
+        for page in restored {
+            self.watch(&page);
+            if page.is_app() {
+                let ids: Vec<String> = page.sessions.lock().keys().cloned().collect();
+                for id in ids {
+                    self.sweeper.watch_session(&page.name, &id, 0);
+                }
+            }
         }
         Ok(n)
     }

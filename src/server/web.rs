@@ -106,6 +106,15 @@ fn app_session(
             return Ok((s, false));
         }
     }
+    if let Err(n) = state.quotas.take(
+        super::quota::Kind::Sessions,
+        &conn.ip,
+        crate::store::now_ms(),
+    ) {
+        return Err(format!(
+            "A limit of {n} new sessions per hour has been reached"
+        ));
+    }
     let sid = uuid::Uuid::new_v4().to_string();
     let session = state.create_session(page, &sid)?;
     let props: Vec<(String, String)> = [

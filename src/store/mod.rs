@@ -220,3 +220,57 @@ struct SnapshotRef<'a> {
     ts_ms: u64,
     tree: &'a Tree,
 }
+
+fn counter_key(tag: u8, hour: u64, ip: &str) -> Vec<u8> {
+    let mut k = vec![b'q', tag];
+    k.extend_from_slice(&hour.to_be_bytes());
+    k.extend_from_slice(ip.as_bytes());
+    k
+}
+
+impl Store {
+    /// Increments counter (`tag`, `hour`, `ip`) unless it reached `limit`; true if counted.
+    pub fn bump_counter(&self, tag: u8, hour: u64, ip: &str, limit: u32) -> Result<bool> {
+        let mut counted = false;
+        self.t.fetch_and_update(counter_key(tag, hour, ip), |old| {
+            let n = old
+                .and_then(|b| b.try_into().ok())
+                .map(u32::from_be_bytes)
+                .unwrap_or(0);
+            counted = n < limit;
+            Some((if counted { n + 1 } else { n }).to_be_bytes().to_vec())
+        })?;
+        self.flusher.wrote();
+        Ok(counted)
+    }
+
+    /// Deletes counters of hours before `hour`.
+    pub fn drop_counters_before(&self, tag: u8, hour: u64) -> Result<()> {
+        let end = counter_key(tag, hour, "");
+        for k in self.t.range(vec![b'q', tag]..end).keys() {
+            self.t.remove(k?)?;
+        }
+        Ok(())
+    }
+}
+
+/// What the store holds, by record kind.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Counts {
+    pub pages: usize,
+    pub sessions: usize,
+    pub log_entries: usize,
+    pub snapshots: usize,
+}
+
+impl Store {
+    pub fn counts(&self) -> Counts {
+        let n = |p: u8| self.t.scan_prefix([p]).count();
+        Counts {
+            pages: n(b'm'),
+            sessions: n(b's'),
+            log_entries: n(b'l'),
+            snapshots: n(b'n'),
+        }
+    }
+}

@@ -38,7 +38,7 @@ impl Server {
             cmd.env(k, v);
         }
         let child = cmd.spawn().expect("spawn pglet server");
-        let s = Server {
+        let mut s = Server {
             child,
             port,
             dir: dir.to_path_buf(),
@@ -47,9 +47,12 @@ impl Server {
         s
     }
 
-    fn wait_ready(&self) {
+    fn wait_ready(&mut self) {
         let deadline = Instant::now() + Duration::from_secs(20);
         while Instant::now() < deadline {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                panic!("pglet server exited at start: {status}");
+            }
             if std::net::TcpStream::connect(("127.0.0.1", self.port)).is_ok() {
                 return;
             }
