@@ -57,8 +57,20 @@ def make_server(server_bin, reference, tmp_path):
         return s
 
     yield make
+    problems = []
     for s in servers:
-        s.stop()
+        was_running = s.running()
+        code = s.stop()
+        if was_running and code is None:
+            problems.append(f"server on port {s.port} ignored SIGTERM for 10 s and was killed")
+        # A panic in a server thread can leave the process up and the test green.
+        for p in s.log_paths:
+            text = p.read_text(errors="replace")
+            for marker in ("panicked at", "panic:"):
+                if marker in text:
+                    problems.append(f"{p.name}: {marker!r} in the server log:\n{s.log_tail(60)}")
+    if problems:
+        pytest.fail("\n".join(problems))
 
 
 @pytest.fixture

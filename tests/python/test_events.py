@@ -66,3 +66,14 @@ def test_textbox_edit_writes_back_and_runs_handler(server, host, standin, page_n
     web.wait_prop(ids["echo"], "value", "Hello, Zoe 2!")
     h.poll_until("tb_value", lambda r: r["value"] == "Zoe 2", timeout=10)
     assert web.apply_errors == []
+
+
+def test_browser_connect_and_disconnect_reach_page_handlers(server, host, standin, page_name):
+    h = host("events.py", server, page_name)
+    name = h.expect("ready")["page_name"]
+    web = standin(server)
+    assert web.register(name)["error"] == ""
+    assert h.expect("page_event", name="connect")["data"] == ""
+    web.close()
+    assert h.expect("page_event", name="disconnect")["data"] == ""
+    assert h.count("page_event") == 2

@@ -38,15 +38,8 @@ class StandIn:
         self._send_lock = threading.Lock()
         # Every frame received, decoded, in arrival order.
         self.frames: List[dict] = []
-        # The flat control map, id -> control record (the browser's Redux `controls`).
-        self.controls: Dict[str, dict] = {}
-        # (id, prop, value) for every property assignment applied, in order; a deleted prop is
-        # logged with value None. Lets tests check ordering of many updates.
-        self.prop_log: List[tuple] = []
-        self.session_id: Optional[str] = None
-        self.register_error: Optional[str] = None
-        # Message of appBecomeInactive / sessionCrashed, as the web client would show it.
-        self.error_message: Optional[str] = None
+        # The browser's state, changed only by frames (and local edits) under self._cond.
+        self.map = ControlMap()
         self.closed = False
         self.close_reason: Optional[str] = None
         # Problems applying a frame (a frame the React client could not apply either).
@@ -94,7 +87,7 @@ class StandIn:
             with self._cond:
                 self.frames.append(msg)
                 try:
-                    self._apply(msg)
+                    self.map.apply(msg)
                 except Exception as e:  # recorded; tests assert apply_errors is empty
                     self.apply_errors.append(f"{type(e).__name__}: {e} in {raw[:300]}")
                 self._cond.notify_all()
@@ -147,7 +140,7 @@ class StandIn:
     def send_props(self, props: List[dict]) -> None:
         """A user edit: the web client applies it locally at once, then tells the server."""
         with self._cond:
-            self._update_props(props)
+            self.map.update_props(props)
         self.send("updateControlProps", {"props": props})
 
     # ------------------------------------------------------------------ waiting
@@ -227,6 +220,23 @@ class StandIn:
 
     # ------------------------------------------------------------------ reading state
 
+    @property
+    def controls(self) -> Dict[str, dict]:
+        """The flat control map, id -> control record (the browser's Redux `controls`)."""
+        return self.map.controls
+
+    @property
+    def prop_log(self) -> List[tuple]:
+        return self.map.prop_log
+
+    @property
+    def session_id(self) -> Optional[str]:
+        return self.map.session_id
+
+    @property
+    def error_message(self) -> Optional[str]:
+        return self.map.error_message
+
     def snapshot(self) -> Dict[str, dict]:
         with self._cond:
             return copy.deepcopy(self.controls)
@@ -247,9 +257,21 @@ class StandIn:
                 return {}
             return {k: v for k, v in ctrl.items() if k not in SYSTEM_KEYS}
 
-    # ------------------------------------------------------------------ applying frames
+class ControlMap:
+    """The web client's control store and its reducer (controls.md section 4)."""
 
-    def _apply(self, msg: dict) -> None:
+    def __init__(self):
+        self.controls: Dict[str, dict] = {}
+        # (id, prop, value) for every property assignment applied, in order; a deleted prop is
+        # logged with value None. Lets tests check the order of many updates.
+        self.prop_log: List[tuple] = []
+        self.session_id: Optional[str] = None
+        self.register_error: Optional[str] = None
+        # Message of appBecomeInactive / sessionCrashed, as the web client would show it.
+        self.error_message: Optional[str] = None
+
+
+    def apply(self, msg: dict) -> None:
         action = msg.get("action")
         payload = msg.get("payload")
         if action == "registerWebClient":
@@ -262,7 +284,7 @@ class StandIn:
         elif action == "pageControlsBatch":
             # One reducer call, the contained messages in order.
             for sub in payload:
-                self._apply(sub)
+                self.apply(sub)
         elif action == "addPageControls":
             self._add_controls(payload.get("controls") or [])
             for tid in payload.get("trimIDs") or []:
@@ -275,7 +297,7 @@ class StandIn:
                     self._clean(cid)
             self._add_controls(payload.get("controls") or [])
         elif action == "updateControlProps":
-            self._update_props(payload.get("props") or [])
+            self.update_props(payload.get("props") or [])
         elif action == "appendControlProps":
             for props in payload.get("props") or []:
                 ctrl = self.controls.get(props.get("i"))
@@ -325,7 +347,7 @@ class StandIn:
                 else:
                     children.append(cid)
 
-    def _update_props(self, props_list: List[dict]) -> None:
+    def update_props(self, props_list: List[dict]) -> None:
         for props in props_list:
             cid = props.get("i")
             ctrl = self.controls.get(cid)
@@ -369,6 +391,7 @@ class StandIn:
         parent = self.controls.get(ctrl.get("p"))
         if parent is not None and cid in parent.get("c", []):
             parent["c"].remove(cid)
+
 
 
 def render_tree(controls: Dict[str, dict], root: str = "page") -> Optional[dict]:

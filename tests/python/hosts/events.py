@@ -38,6 +38,14 @@ def on_change(e):
     emit("changed", target=e.target, data=e.data)
 
 
+def on_page_event(e):
+    # page.on_connect / on_disconnect: the server's "page connect" / "page disconnect"
+    emit("page_event", name=e.name, data=e.data)
+
+
+page.on_connect = on_page_event
+page.on_disconnect = on_page_event
+
 btn = Button(text="Click me", data="btn-data", on_click=on_click)
 tb = Textbox(label="Name", on_change=on_change)
 status = Text(value="no clicks yet")
