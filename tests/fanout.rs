@@ -17,7 +17,7 @@ async fn slow_browser_gets_full_state_and_host_is_not_blocked() {
         "t"
     );
     let mut slow = Ws::connect(&server.ws_url()).await;
-    let mut map = slow.register_web("p/fan").await["session"]["controls"].clone();
+    let map = slow.register_web("p/fan").await["session"]["controls"].clone();
     let mut fast = Ws::connect(&server.ws_url()).await;
     fast.register_web("p/fan").await;
 
