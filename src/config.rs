@@ -181,7 +181,11 @@ pub fn apply_config_file(args: &[String]) -> Result<Option<PathBuf>, String> {
         .parse()
         .map_err(|e| format!("{}: {e}", path.display()))?;
     for (k, v) in table {
-        let var = format!("PGLET_{}", k.to_uppercase().replace(['-', '.'], "_"));
+        let var = match k.as_str() {
+            "port" => "PGLET_SERVER_PORT".to_string(),
+            "host" => "PGLET_SERVER_HOST".to_string(),
+            _ => format!("PGLET_{}", k.to_uppercase().replace(['-', '.'], "_")),
+        };
         let value = match v {
             toml::Value::String(s) => s,
             toml::Value::Array(items) => items

@@ -318,3 +318,24 @@ async fn remote_hosts_and_tokens() {
     let r = anon.cmd("p/r", "get page t").await;
     assert_eq!(r["error"], "Page not found or access denied");
 }
+
+#[tokio::test]
+async fn page_with_permissions_requires_signin() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path(), &[], &[]);
+    let mut h = Ws::connect(&server.ws_url()).await;
+    let r = h
+        .request(
+            "registerHostClient",
+            json!({"pageName":"perm","permissions":"github:someone, google:*@example.com"}),
+        )
+        .await;
+    assert_eq!(r["error"], "");
+    let mut web = Ws::connect(&server.ws_url()).await;
+    let reply = web.register_web("p/perm").await;
+    assert_eq!(
+        reply,
+        json!({"session":null,"error":"signin_required","signinOptions":{"gitHubEnabled":true,"gitHubGroupScope":false,"azureEnabled":false,"azureGroupScope":false,"googleEnabled":true,"googleGroupScope":false}})
+    );
+    assert_eq!(h.cmd("p/perm", "canaccess").await["result"], "true");
+}

@@ -17,12 +17,43 @@ pub struct Tree {
     size: usize,
 }
 
-/// What [`Tree::apply`] changed, so that a command that fails half-way can be undone.
+/// What [`Tree::apply`] changed, as inverse operations, so that a command that fails
+/// half-way can be undone. Entries are small (a child link, the old values of the props that
+/// changed) so recording them costs no more than the change itself, however many children
+/// a parent has.
 #[derive(Debug, Default)]
 pub struct Undo {
-    before: Vec<(String, Option<Control>)>,
+    ops: Vec<UndoOp>,
     next_id: Option<u64>,
     size: Option<usize>,
+}
+
+#[derive(Debug)]
+enum UndoOp {
+    /// Put this control back (it was removed), or delete `id` (it was created).
+    Restore(String, Option<Control>),
+    /// Take `child` out of `parent`'s children again.
+    Unlink { parent: String, child: String },
+    /// Put `child` back into `parent`'s children at `index`.
+    Relink {
+        parent: String,
+        child: String,
+        index: usize,
+    },
+    /// Restore old prop values (None = the prop did not exist).
+    Props {
+        id: String,
+        old: Vec<(String, Option<String>)>,
+    },
+    /// Restore type, `at` and all props of a re-added control.
+    Fields {
+        id: String,
+        t: String,
+        at: Option<String>,
+        props: BTreeMap<String, String>,
+    },
+    /// Restore a cleaned control's children list.
+    Children { id: String, c: Vec<String> },
 }
 
 impl Default for Tree {
@@ -87,12 +118,11 @@ impl Tree {
         out
     }
 
-    fn save(&self, undo: &mut Option<&mut Undo>, id: &str) {
+    fn record(&self, undo: &mut Option<&mut Undo>, op: UndoOp) {
         if let Some(u) = undo {
-            u.before
-                .push((id.to_string(), self.controls.get(id).cloned()));
             u.next_id.get_or_insert(self.next_id);
             u.size.get_or_insert(self.size);
+            u.ops.push(op);
         }
     }
 
@@ -105,28 +135,36 @@ impl Tree {
                 index,
                 next_id,
             } => {
-                if let Some(u) = undo.as_deref_mut() {
-                    u.next_id.get_or_insert(self.next_id);
-                }
-                self.next_id = self.next_id.max(*next_id);
-                if let Some(old) = self.controls.get(&control.i) {
-                    let mut new = control.clone();
-                    new.c = old.c.clone();
-                    new.p = old.p.clone();
-                    self.save(&mut undo, &control.i);
-                    self.size = self.size + new.json_len() - old.json_len();
-                    self.controls.insert(new.i.clone(), new);
-                    return Ok(());
-                }
-                if !self.controls.contains_key(&control.p) {
+                let exists = self.controls.contains_key(&control.i);
+                if !exists && !self.controls.contains_key(&control.p) {
                     return Err(format!("add: parent '{}' missing", control.p));
                 }
-                self.save(&mut undo, &control.p);
-                self.save(&mut undo, &control.i);
+                if let Some(u) = undo.as_deref_mut() {
+                    u.next_id.get_or_insert(self.next_id);
+                    u.size.get_or_insert(self.size);
+                }
+                self.next_id = self.next_id.max(*next_id);
+                if let Some(old) = self.controls.get_mut(&control.i) {
+                    // Re-added: new type and props, same children and place.
+                    let before = old.json_len();
+                    let prev_t = std::mem::replace(&mut old.t, control.t.clone());
+                    let prev_at = std::mem::replace(&mut old.at, control.at.clone());
+                    let prev_props = std::mem::replace(&mut old.props, control.props.clone());
+                    self.size = self.size + old.json_len() - before;
+                    let op = UndoOp::Fields {
+                        id: control.i.clone(),
+                        t: prev_t,
+                        at: prev_at,
+                        props: prev_props,
+                    };
+                    self.record(&mut undo, op);
+                    return Ok(());
+                }
                 let mut new = control.clone();
                 new.c.clear();
                 self.size += new.json_len();
                 self.controls.insert(new.i.clone(), new);
+                self.record(&mut undo, UndoOp::Restore(control.i.clone(), None));
                 if let Some(parent) = self.controls.get_mut(&control.p) {
                     let at = index
                         .map(|i| i as usize)
@@ -135,6 +173,13 @@ impl Tree {
                     self.size += quoted_len(&control.i) + usize::from(!parent.c.is_empty());
                     parent.c.insert(at, control.i.clone());
                 }
+                self.record(
+                    &mut undo,
+                    UndoOp::Unlink {
+                        parent: control.p.clone(),
+                        child: control.i.clone(),
+                    },
+                );
                 Ok(())
             }
             Event::SetProps { id, props } | Event::AppendProps { id, props } => {
@@ -142,20 +187,21 @@ impl Tree {
                 if !self.controls.contains_key(id) {
                     return Err(format!("set: control '{id}' missing"));
                 }
-                self.save(&mut undo, id);
+                if let Some(u) = undo.as_deref_mut() {
+                    u.size.get_or_insert(self.size);
+                    u.next_id.get_or_insert(self.next_id);
+                }
                 let Some(c) = self.controls.get_mut(id) else {
                     return Ok(());
                 };
+                let mut old = Vec::with_capacity(props.len());
                 for (k, v) in props {
-                    let old = c
-                        .props
-                        .get(k)
-                        .map(|o| 2 + quoted_len(k) + quoted_len(o))
-                        .unwrap_or(0);
-                    self.size -= old;
+                    let prev = c.props.get(k).cloned();
+                    if let Some(o) = &prev {
+                        self.size -= 2 + quoted_len(k) + quoted_len(o);
+                    }
                     if append {
-                        let e = c.props.entry(k.clone()).or_default();
-                        e.push_str(v);
+                        c.props.entry(k.clone()).or_default().push_str(v);
                     } else if v.is_empty() {
                         c.props.remove(k);
                     } else {
@@ -164,20 +210,32 @@ impl Tree {
                     if let Some(n) = c.props.get(k) {
                         self.size += 2 + quoted_len(k) + quoted_len(n);
                     }
+                    old.push((k.clone(), prev));
+                }
+                if let Some(u) = undo.as_deref_mut() {
+                    u.ops.push(UndoOp::Props {
+                        id: id.clone(),
+                        old,
+                    });
                 }
                 Ok(())
             }
             Event::Clean { id } => {
-                let Some(c) = self.controls.get(id) else {
+                let Some(c) = self.controls.get_mut(id) else {
                     return Err(format!("clean: control '{id}' missing"));
                 };
-                let children = c.c.clone();
-                self.save(&mut undo, id);
-                if let Some(c) = self.controls.get_mut(id) {
-                    let before = c.json_len();
-                    c.c.clear();
-                    self.size = self.size + c.json_len() - before;
+                let before = c.json_len();
+                let children = std::mem::take(&mut c.c);
+                let after = c.json_len();
+                if let Some(u) = undo.as_deref_mut() {
+                    u.size.get_or_insert(self.size);
+                    u.next_id.get_or_insert(self.next_id);
+                    u.ops.push(UndoOp::Children {
+                        id: id.clone(),
+                        c: children.clone(),
+                    });
                 }
+                self.size = self.size + after - before;
                 for child in children {
                     self.drop_subtree(&child, &mut undo);
                 }
@@ -191,12 +249,21 @@ impl Tree {
                     return Err("remove: the page control cannot be removed".into());
                 }
                 let parent = c.p.clone();
-                if self.controls.contains_key(&parent) {
-                    self.save(&mut undo, &parent);
-                    if let Some(p) = self.controls.get_mut(&parent) {
+                if let Some(p) = self.controls.get_mut(&parent) {
+                    if let Some(index) = p.c.iter().position(|x| x == id) {
                         let before = p.json_len();
-                        p.c.retain(|x| x != id);
-                        self.size = self.size + p.json_len() - before;
+                        p.c.remove(index);
+                        let after = p.json_len();
+                        if let Some(u) = undo.as_deref_mut() {
+                            u.size.get_or_insert(self.size);
+                            u.next_id.get_or_insert(self.next_id);
+                            u.ops.push(UndoOp::Relink {
+                                parent,
+                                child: id.clone(),
+                                index,
+                            });
+                        }
+                        self.size = self.size + after - before;
                     }
                 }
                 self.drop_subtree(id, &mut undo);
@@ -209,24 +276,65 @@ impl Tree {
     fn drop_subtree(&mut self, id: &str, undo: &mut Option<&mut Undo>) {
         for sid in self.subtree(id) {
             if let Some(c) = self.controls.remove(&sid) {
-                self.size -= c.json_len();
+                let len = c.json_len();
                 if let Some(u) = undo.as_deref_mut() {
-                    u.size.get_or_insert(self.size + c.json_len());
-                    u.before.push((sid, Some(c)));
+                    u.size.get_or_insert(self.size);
+                    u.next_id.get_or_insert(self.next_id);
+                    u.ops.push(UndoOp::Restore(sid, Some(c)));
                 }
+                self.size -= len;
             }
         }
     }
 
-    /// Reverts everything recorded in `undo`.
+    /// Reverts everything recorded in `undo`, newest change first.
     pub fn rollback(&mut self, undo: Undo) {
-        for (id, before) in undo.before.into_iter().rev() {
-            match before {
-                Some(c) => {
+        for op in undo.ops.into_iter().rev() {
+            match op {
+                UndoOp::Restore(id, Some(c)) => {
                     self.controls.insert(id, c);
                 }
-                None => {
+                UndoOp::Restore(id, None) => {
                     self.controls.remove(&id);
+                }
+                UndoOp::Unlink { parent, child } => {
+                    if let Some(p) = self.controls.get_mut(&parent) {
+                        if let Some(i) = p.c.iter().rposition(|x| *x == child) {
+                            p.c.remove(i);
+                        }
+                    }
+                }
+                UndoOp::Relink {
+                    parent,
+                    child,
+                    index,
+                } => {
+                    if let Some(p) = self.controls.get_mut(&parent) {
+                        let i = index.min(p.c.len());
+                        p.c.insert(i, child);
+                    }
+                }
+                UndoOp::Props { id, old } => {
+                    if let Some(c) = self.controls.get_mut(&id) {
+                        for (k, v) in old.into_iter().rev() {
+                            match v {
+                                Some(v) => c.props.insert(k, v),
+                                None => c.props.remove(&k),
+                            };
+                        }
+                    }
+                }
+                UndoOp::Fields { id, t, at, props } => {
+                    if let Some(c) = self.controls.get_mut(&id) {
+                        c.t = t;
+                        c.at = at;
+                        c.props = props;
+                    }
+                }
+                UndoOp::Children { id, c } => {
+                    if let Some(ctl) = self.controls.get_mut(&id) {
+                        ctl.c = c;
+                    }
                 }
             }
         }

@@ -113,6 +113,15 @@ fn register_inner(
             }
         }
     };
+    {
+        let mut m = page.meta.lock();
+        if m.permissions != req.permissions {
+            m.permissions.clone_from(&req.permissions);
+            if let Err(e) = state.store.put_page(&m) {
+                tracing::error!("storing page permissions: {e}");
+            }
+        }
+    }
     if let Some(secs) = lifetime {
         let mut m = page.meta.lock();
         if m.lifetime_secs != Some(secs) {

@@ -66,6 +66,12 @@ pub fn routes(
                     .on_upgrade(move |socket| super::ws::serve(st, socket, addr))
             },
         );
+    // A plain GET of /ws (no upgrade) is a bad request, as in the reference.
+    let ws_plain = warp::path("ws").and(warp::path::end()).map(|| {
+        let mut r = Response::new(b"Bad Request\n".to_vec());
+        *r.status_mut() = StatusCode::BAD_REQUEST;
+        r
+    });
     let healthz = warp::path("healthz").and(warp::path::end()).map(|| "ok");
     let api_ping = warp::path("api")
         .and(warp::path::end())
@@ -83,7 +89,8 @@ pub fn routes(
         }
         asset(p).unwrap_or_else(index)
     });
-    ws.or(healthz)
+    ws.or(ws_plain)
+        .or(healthz)
         .or(api_ping)
         .or(api_other)
         .or(warp::get().and(files))

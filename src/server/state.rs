@@ -175,6 +175,7 @@ impl State {
             created_ms: store::now_ms(),
             lifetime_secs,
             client_ip: ip.to_string(),
+            permissions: String::new(),
         };
         self.store.put_page(&meta).map_err(|e| e.to_string())?;
         let page = Arc::new(Page {

@@ -204,12 +204,20 @@ pub async fn run(state: Arc<State>, interval: Duration) {
     let mut timer = tokio::time::interval(interval.max(Duration::from_millis(50)));
     loop {
         timer.tick().await;
-        let now = crate::store::now_ms();
-        let n = state.sweeper.tick(&state, now);
-        if n > 0 {
-            tracing::info!(expired = n, "sweep");
+        // Store deletes block; keep them off the workers that serve connections.
+        let st = state.clone();
+        let swept = tokio::task::spawn_blocking(move || {
+            let now = crate::store::now_ms();
+            let n = st.sweeper.tick(&st, now);
+            st.forget_old_expired(now);
+            st.quotas.forget_old(now);
+            n
+        })
+        .await;
+        match swept {
+            Ok(n) if n > 0 => tracing::info!(expired = n, "sweep"),
+            Ok(_) => {}
+            Err(e) => tracing::error!("sweeper tick failed: {e}"),
         }
-        state.forget_old_expired(now);
-        state.quotas.forget_old(now);
     }
 }

@@ -17,6 +17,54 @@ struct RegisterError<'a> {
     signin_options: Option<()>,
 }
 
+#[derive(serde::Serialize)]
+struct SigninRequired {
+    session: Option<()>,
+    error: &'static str,
+    #[serde(rename = "signinOptions")]
+    signin_options: wire::SigninOptions,
+}
+
+/// `signin_required` with the providers a permission list names (`provider:who`; an entry
+/// without a provider allows all three; `/` in `who` means a group).
+fn signin_required(id: &str, permissions: &str) -> String {
+    let mut o = wire::SigninOptions {
+        github_enabled: false,
+        github_group_scope: false,
+        azure_enabled: false,
+        azure_group_scope: false,
+        google_enabled: false,
+        google_group_scope: false,
+    };
+    for item in permissions
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        let (provider, who) = item.split_once(':').unwrap_or(("", item));
+        let group = who.contains('/');
+        let p = provider.trim().to_lowercase();
+        if p.is_empty() || p == "github" {
+            o.github_enabled = true;
+            o.github_group_scope |= group;
+        }
+        if p.is_empty() || p == "azure" {
+            o.azure_enabled = true;
+            o.azure_group_scope |= group;
+        }
+        if p.is_empty() || p == "google" {
+            o.google_enabled = true;
+            o.google_group_scope |= group;
+        }
+    }
+    let payload = SigninRequired {
+        session: None,
+        error: "signin_required",
+        signin_options: o,
+    };
+    Message::new(id, wire::actions::REGISTER_WEB_CLIENT, payload).to_json()
+}
+
 fn error_reply(id: &str, error: &str) -> String {
     let payload = RegisterError {
         session: None,
@@ -65,6 +113,13 @@ fn register_inner(
     let req: wire::RegisterWebClientRequest = serde_json::from_value(payload)
         .map_err(|e| format!("invalid registerWebClient payload: {e}"))?;
     let page = state.page(&req.page_name).ok_or(NOT_FOUND)?;
+    // No sign-in providers are configured, so nobody can satisfy a permission list: the
+    // browser is told which providers the page names, as the reference does.
+    let perms = page.meta.lock().permissions.clone();
+    if !perms.trim().is_empty() {
+        conn.send(signin_required(id, &perms));
+        return Ok(());
+    }
     let (session, created) = if page.is_app() {
         app_session(state, conn, &page, &req)?
     } else {

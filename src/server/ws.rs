@@ -24,6 +24,7 @@ pub async fn serve(state: Arc<State>, socket: WebSocket, addr: Option<SocketAddr
     let (conn, queues) = Conn::new(id, ip, loopback);
     let (sink, mut stream) = socket.split();
     let writer = tokio::spawn(write_loop(state.clone(), conn.clone(), queues, sink));
+    let mut closing = false;
     while let Some(msg) = stream.next().await {
         let msg = match msg {
             Ok(m) => m,
@@ -43,15 +44,31 @@ pub async fn serve(state: Arc<State>, socket: WebSocket, addr: Option<SocketAddr
                 state.settings.ws_max_message_size
             );
             conn.send(error_frame("", &err));
+            conn.send(CLOSE.to_string());
             tracing::warn!(conn = id, "{err}; closing");
+            closing = true;
             break;
         }
         dispatch(&state, &conn, text);
     }
     web::disconnect(&conn);
     host::disconnect(&state, &conn);
-    writer.abort();
+    if closing {
+        // Let the writer deliver the error and the close frame.
+        let abort = writer.abort_handle();
+        if tokio::time::timeout(std::time::Duration::from_secs(2), writer)
+            .await
+            .is_err()
+        {
+            abort.abort();
+        }
+    } else {
+        writer.abort();
+    }
 }
+
+/// Queued after a last error frame: the writer sends a close frame and stops.
+const CLOSE: &str = "\u{0}close";
 
 fn dispatch(state: &State, conn: &Conn, text: &str) {
     let msg: wire::Incoming = match serde_json::from_str(text) {
@@ -115,6 +132,12 @@ async fn write_loop(
             }
             else => break,
         };
+        if &*frame == CLOSE {
+            let _ = sink
+                .send(WsMessage::close_with(1009u16, "message too big"))
+                .await;
+            break;
+        }
         if sink.send(WsMessage::text(frame.to_string())).await.is_err() {
             break;
         }

@@ -27,6 +27,8 @@ pub struct PageMeta {
     /// Lifetime the host asked for, seconds; None = the server default; Some(0) = never.
     pub lifetime_secs: Option<u64>,
     pub client_ip: String,
+    /// Who may view the page (`github:user, google:*@example.com`); empty = anyone.
+    pub permissions: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
