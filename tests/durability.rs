@@ -94,3 +94,33 @@ async fn batched_survives_graceful_stop() {
     assert_eq!(after[0], last);
     assert_eq!(before[1..], after[1..]);
 }
+
+#[tokio::test]
+async fn browser_write_back_survives_kill_9() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path(), &["--durability", "strict"], &[]);
+    let mut host = Ws::connect(&server.ws_url()).await;
+    host.register_host("form", false).await;
+    host.cmd("p/form", "add textbox id=name label=Name").await;
+    let mut web = Ws::connect(&server.ws_url()).await;
+    web.register_web("p/form").await;
+    web.send(serde_json::json!({"action":"updateControlProps","payload":{"props":[{"i":"name","value":"Ada"}]}}))
+        .await;
+    // The host hears of the change once it is applied; in strict mode it is on disk by the
+    // time a later command's reply arrives.
+    let change = host.recv_action("pageEventToHost").await;
+    let change = if change["payload"]["eventName"] == "connect" {
+        host.recv_action("pageEventToHost").await
+    } else {
+        change
+    };
+    assert_eq!(change["payload"]["eventName"], "change");
+    assert_eq!(host.cmd("p/form", "get name value").await["result"], "Ada");
+    server.kill();
+    let server = Server::start(dir.path(), &["--durability", "strict"], &[]);
+    let mut web = Ws::connect(&server.ws_url()).await;
+    assert_eq!(
+        web.register_web("p/form").await["session"]["controls"]["name"]["value"],
+        "Ada"
+    );
+}

@@ -42,11 +42,16 @@ fn nullable_strings<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::E
     Ok(v.unwrap_or_default().into_iter().map(scalar_text).collect())
 }
 
+/// Attributes whose value is not a string are ignored, as the reference did: the Python
+/// client sends its ids as `[value, dirty]` pairs, which therefore get automatic ids there.
 fn nullable_attrs<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<String, String>, D::Error> {
     let v: Option<BTreeMap<String, serde_json::Value>> = Option::deserialize(d)?;
     Ok(v.unwrap_or_default()
         .into_iter()
-        .map(|(k, v)| (k, scalar_text(v)))
+        .filter_map(|(k, v)| match v {
+            serde_json::Value::String(s) => Some((k, s)),
+            _ => None,
+        })
         .collect())
 }
 
@@ -116,11 +121,18 @@ mod tests {
         .unwrap();
         assert_eq!(a.name, "get");
         assert_eq!(a.values, vec!["t1", "value"]);
-        let b: Command =
-            serde_json::from_str(r#"{"name":null,"values":["text",5],"attrs":{"size":3}}"#)
-                .unwrap();
+        let b: Command = serde_json::from_str(
+            r#"{"name":null,"values":["text",5],"attrs":{"size":3,"id":["form",true],"value":"v"}}"#,
+        )
+        .unwrap();
         assert_eq!(b.name, "");
         assert_eq!(b.values, vec!["text", "5"]);
-        assert_eq!(b.attrs["size"], "3");
+        assert_eq!(
+            b.attrs.len(),
+            1,
+            "non-string attrs are ignored: {:?}",
+            b.attrs
+        );
+        assert_eq!(b.attrs["value"], "v");
     }
 }

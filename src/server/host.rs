@@ -155,7 +155,16 @@ fn register_inner(
         SHARED_SESSION.to_string()
     };
     if page.is_app() {
-        page.hosts.lock().push(conn.host_peer());
+        let peer = conn.host_peer();
+        page.hosts.lock().push(peer.clone());
+        // Sessions left without a host (restored after a restart, or whose host went)
+        // are served by this one.
+        for s in page.sessions.lock().values() {
+            let mut inner = s.lock();
+            if inner.hosts.is_empty() {
+                inner.hosts.push(peer.clone());
+            }
+        }
     }
     conn.hosted.lock().push(name.clone());
     RegisterHostClientResponse {

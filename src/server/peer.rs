@@ -10,7 +10,7 @@ use tokio::sync::mpsc;
 pub type Frame = Arc<str>;
 
 /// Frames a browser may have queued before it is resynchronised with a full state.
-pub const BROWSER_QUEUE: usize = 512;
+pub const BROWSER_QUEUE: usize = 4096;
 
 #[derive(Clone)]
 pub struct Peer {

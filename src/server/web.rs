@@ -158,6 +158,11 @@ fn app_session(
             )
         })?;
         if let Some(s) = page.session(&sid) {
+            let mut inner = s.lock();
+            if inner.hosts.is_empty() {
+                inner.hosts.push(host.clone());
+            }
+            drop(inner);
             return Ok((s, false));
         }
     }

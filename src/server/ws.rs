@@ -80,7 +80,9 @@ fn dispatch(state: &State, conn: &Conn, text: &str) {
         }
     };
     let id = msg.id.unwrap_or_default();
-    let p = msg.payload;
+    let mut p = msg.payload;
+    // The Python client sends `null` for unset strings; Go read them as "".
+    strip_nulls(&mut p);
     let res = match msg.action.as_str() {
         actions::REGISTER_HOST_CLIENT => host::register(state, conn, &id, p),
         actions::PAGE_COMMAND_FROM_HOST => host::command(state, conn, &id, p),
@@ -157,4 +159,15 @@ fn resync(
     while web_rx.try_recv().is_ok() {}
     tracing::info!(conn = conn.id, page = %session.page_name, "browser fell behind; sending full state");
     Some(web::full_state_frame(state, conn, "", &session, &inner))
+}
+
+/// Removes `null` members of objects (recursively), so that missing-or-null fields take
+/// their defaults.
+fn strip_nulls(v: &mut serde_json::Value) {
+    if let serde_json::Value::Object(map) = v {
+        map.retain(|_, x| !x.is_null());
+        for x in map.values_mut() {
+            strip_nulls(x);
+        }
+    }
 }
