@@ -13,6 +13,8 @@ pub struct Conn {
     pub id: u64,
     pub ip: String,
     pub loopback: bool,
+    /// Strict durability: replies wait for their writes, in order, on a separate queue.
+    strict: bool,
     host_tx: mpsc::UnboundedSender<Frame>,
     web_tx: mpsc::Sender<Frame>,
     pub behind: Arc<AtomicBool>,
@@ -30,7 +32,7 @@ pub struct ConnQueues {
 }
 
 impl Conn {
-    pub fn new(id: u64, ip: String, loopback: bool) -> (Arc<Conn>, ConnQueues) {
+    pub fn new(id: u64, ip: String, loopback: bool, strict: bool) -> (Arc<Conn>, ConnQueues) {
         let (host_tx, host_rx) = mpsc::unbounded_channel();
         let (web_tx, web_rx) = mpsc::channel(super::peer::BROWSER_QUEUE);
         let (replies, replies_rx) = mpsc::unbounded_channel();
@@ -38,6 +40,7 @@ impl Conn {
             id,
             ip,
             loopback,
+            strict,
             host_tx,
             web_tx,
             behind: Arc::new(AtomicBool::new(false)),
@@ -71,7 +74,13 @@ impl Conn {
     /// Sends a reply once the write with `ticket` is durable (None: at once), keeping the
     /// order of replies.
     pub fn reply_after(&self, ticket: Option<u64>, frame: String) {
-        let _ = self.replies.send((ticket, frame.into()));
+        // In batched mode nothing waits, so replies take the direct path; in strict mode
+        // every reply (even one that wrote nothing) queues behind earlier ones.
+        if self.strict {
+            let _ = self.replies.send((ticket, frame.into()));
+        } else {
+            self.send(frame);
+        }
     }
 
     pub fn is_host_of(&self, page: &str) -> bool {

@@ -21,7 +21,7 @@ pub async fn serve(state: Arc<State>, socket: WebSocket, addr: Option<SocketAddr
     let ip = addr.map(|a| a.ip().to_string()).unwrap_or_default();
     let loopback = addr.map(|a| a.ip().is_loopback()).unwrap_or(true);
     let id = state.next_conn.fetch_add(1, Ordering::Relaxed) + 1;
-    let (conn, queues) = Conn::new(id, ip, loopback);
+    let (conn, queues) = Conn::new(id, ip, loopback, state.settings.strict);
     let (sink, mut stream) = socket.split();
     let writer = tokio::spawn(write_loop(state.clone(), conn.clone(), queues, sink));
     let mut closing = false;
