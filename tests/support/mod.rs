@@ -2,6 +2,8 @@
 //! a minimal WebSocket client that speaks the host/browser JSON protocol.
 #![allow(dead_code)]
 
+pub mod vectors;
+
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
