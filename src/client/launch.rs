@@ -54,7 +54,8 @@ pub fn ensure_local_server(port: u16) -> anyhow::Result<()> {
     }
     let mut child = cmd.spawn()?;
     eprintln!(
-        "pglet: started a server on http://localhost:{port} (log: {})",
+        "pglet: started a server on http://localhost:{port} (pid {}, log: {})",
+        child.id(),
         log_path.display()
     );
     // Recovering a large store takes a moment; the server logs its progress.
