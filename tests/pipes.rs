@@ -321,3 +321,32 @@ fn page_without_server_starts_one() {
     assert!(pid.is_some(), "no pid in: {stderr}");
     result.unwrap();
 }
+
+#[test]
+fn two_scripts_on_one_page_each_get_every_event_once() {
+    let (mut s, server) = setup();
+    s.h.page("one", "one-ev", &["shared"]);
+    s.h.page("two", "two-ev", &["shared", "--update"]);
+    assert_eq!(cmd(&s.h.pipes["one"], "add button id=b text=Go"), "0 b\n");
+    assert_eq!(cmd(&s.h.pipes["two"], "get b text"), "0 Go\n");
+    let mut web = Ws::connect(server.port);
+    web.send(r#"{"id":"","action":"registerWebClient","payload":{"pageName":"p/shared","pageHash":"","winWidth":"1","winHeight":"1"}}"#);
+    web.recv(T).unwrap();
+    for i in 0..3 {
+        web.send(&format!(
+            r#"{{"action":"pageEventFromWeb","payload":{{"eventTarget":"b","eventName":"click","eventData":"{i}"}}}}"#
+        ));
+    }
+    for ev in ["one-ev", "two-ev"] {
+        let path = s.h.events[ev].display().to_string();
+        let got = bash(
+            r#"for i in 1 2 3 4; do read -r l < "$EV"; echo "$l"; done"#,
+            &[("EV", &path)],
+        );
+        assert_eq!(
+            got,
+            "page connect\nb click 0\nb click 1\nb click 2\n",
+            "events of {ev}"
+        );
+    }
+}
