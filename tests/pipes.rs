@@ -344,9 +344,135 @@ fn two_scripts_on_one_page_each_get_every_event_once() {
             &[("EV", &path)],
         );
         assert_eq!(
-            got,
-            "page connect\nb click 0\nb click 1\nb click 2\n",
+            got, "page connect\nb click 0\nb click 1\nb click 2\n",
             "events of {ev}"
         );
     }
+}
+
+/// A Bash app as a user writes it: one handler per session, reading clicks from its event
+/// pipe and answering through its command pipe.
+const COUNTER_APP: &str = r#"
+"$PGLET" app counter --server "$SERVER" --no-window | {
+  read -r URL
+  while read -r PIPE; do
+    (
+      echo "add button id=b text=0" > "$PIPE"; read -r r < "$PIPE"
+      n=0
+      while read -r t e d < "$PIPE.events"; do
+        case "$t $e" in
+          "b click") n=$((n+d)); echo "set b text=$n" > "$PIPE"; read -r r < "$PIPE" ;;
+          "page close") break ;;
+        esac
+      done
+    ) &
+  done
+}
+"#;
+
+#[test]
+fn bash_app_serves_each_browser_its_own_session() {
+    use std::os::unix::process::CommandExt;
+    let (s, server) = setup();
+    let mut app = Command::new("bash")
+        .arg("-c")
+        .arg(COUNTER_APP)
+        .env("PGLET", env!("CARGO_BIN_EXE_pglet"))
+        .env("SERVER", &s.h.server_url)
+        .env("TMPDIR", &s.h.tmp)
+        .process_group(0)
+        .spawn()
+        .unwrap();
+    let run = || {
+        // Browsers may arrive before the app registered: retry until it serves.
+        let open = || loop {
+            let mut w = Ws::connect(server.port);
+            w.send(r#"{"id":"","action":"registerWebClient","payload":{"pageName":"p/counter","pageHash":"","winWidth":"1","winHeight":"1"}}"#);
+            let r: serde_json::Value = serde_json::from_str(&w.recv(T).unwrap()).unwrap();
+            if r["payload"]["error"] == "" {
+                return w;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        let mut a = open();
+        let mut b = open();
+        // Each session gets its own button from its own handler.
+        for w in [&mut a, &mut b] {
+            let f = w.recv(T).unwrap();
+            assert!(
+                f.contains(r#""i":"b""#) && f.contains(r#""text":"0""#),
+                "{f}"
+            );
+        }
+        let click = |w: &mut Ws, n: u32| {
+            for _ in 0..n {
+                w.send(r#"{"action":"pageEventFromWeb","payload":{"eventTarget":"b","eventName":"click","eventData":"1"}}"#);
+            }
+        };
+        click(&mut a, 5);
+        click(&mut b, 3);
+        let last_text = |w: &mut Ws, want: &str| loop {
+            let f: serde_json::Value = serde_json::from_str(&w.recv(T).expect("update")).unwrap();
+            if f["action"] == "updateControlProps" && f["payload"]["props"][0]["text"] == want {
+                return;
+            }
+        };
+        last_text(&mut a, "5");
+        last_text(&mut b, "3");
+    };
+    let result = std::panic::catch_unwind(run);
+    // SAFETY: kill(2) of the process group this test started.
+    unsafe { libc::kill(-(app.id() as i32), libc::SIGKILL) };
+    let _ = app.wait();
+    result.unwrap();
+}
+
+#[test]
+fn all_events_delivers_typing_as_page_change() {
+    let (mut s, server) = setup();
+    s.h.page("form", "form-ev", &["form", "--all-events"]);
+    let pipe = s.h.pipes["form"].clone();
+    assert_eq!(cmd(&pipe, "add textbox id=name onchange"), "0 name\n");
+    let mut web = Ws::connect(server.port);
+    web.send(r#"{"id":"","action":"registerWebClient","payload":{"pageName":"p/form","pageHash":"","winWidth":"1","winHeight":"1"}}"#);
+    web.recv(T).unwrap();
+    web.send(r#"{"action":"updateControlProps","payload":{"props":[{"i":"name","value":"Ada"}]}}"#);
+    web.send(r#"{"action":"pageEventFromWeb","payload":{"eventTarget":"name","eventName":"change","eventData":"Ada"}}"#);
+    let ev = s.h.events["form-ev"].display().to_string();
+    let got = bash(
+        r#"for i in 1 2 3; do read -r l < "$EV"; echo "$l"; done"#,
+        &[("EV", &ev)],
+    );
+    assert_eq!(
+        got,
+        "page connect\npage change [{\"i\":\"name\",\"value\":\"Ada\"}]\nname change Ada\n"
+    );
+    assert_eq!(cmd(&pipe, "get name value"), "0 Ada\n");
+}
+
+#[test]
+fn expired_page_closes_its_pipe_with_a_clear_error() {
+    let (mut s, _server) = setup_with(&["--page-lifetime", "2s", "--sweep-interval", "200ms"]);
+    s.h.page("brief", "brief-ev", &["brief"]);
+    s.h.page("long", "long-ev", &["long", "--lifetime", "1h"]);
+    let brief = s.h.pipes["brief"].clone();
+    let long = s.h.pipes["long"].clone();
+    assert_eq!(cmd(&brief, "add text id=t value=soon"), "0 t\n");
+    assert_eq!(cmd(&long, "add text id=t value=kept"), "0 t\n");
+    // Blocks until the sweeper expired the page (2 s after its last update).
+    let started = std::time::Instant::now();
+    let ev = read_fifo_upto(&s.h.events["brief-ev"], 12, T).unwrap();
+    assert_eq!(ev, b"page close \n");
+    assert!(
+        started.elapsed() >= Duration::from_millis(1500),
+        "{:?}",
+        started.elapsed()
+    );
+    let reply = cmd(&brief, "get t value");
+    assert!(
+        reply.starts_with("error ") && reply.contains("expired"),
+        "{reply}"
+    );
+    // The page that asked for an hour outlived the default lifetime.
+    assert_eq!(cmd(&long, "get t value"), "0 kept\n");
 }
