@@ -32,10 +32,12 @@ fn bash(script: &str, env: &[(&str, &str)]) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
+/// Fields drop in order: the harness (which stops the proxy by the pid file in its
+/// `$TMPDIR`) before the directory that holds that file.
 struct Setup {
-    _dir: tempfile::TempDir,
-    data: std::path::PathBuf,
     h: Harness,
+    data: std::path::PathBuf,
+    _dir: tempfile::TempDir,
 }
 
 fn setup() -> (Setup, Server) {
