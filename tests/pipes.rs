@@ -478,3 +478,23 @@ fn expired_page_closes_its_pipe_with_a_clear_error() {
     // The page that asked for an hour outlived the default lifetime.
     assert_eq!(cmd(&long, "get t value"), "0 kept\n");
 }
+
+#[test]
+fn an_oversized_command_is_refused_without_disturbing_other_pages() {
+    let (mut s, _server) = setup();
+    s.h.page("big", "big-ev", &["big"]);
+    s.h.page("other", "other-ev", &["other"]);
+    let big = s.h.pipes["big"].clone();
+    let other = s.h.pipes["other"].clone();
+    assert_eq!(cmd(&other, "add text id=t value=calm"), "0 t\n");
+    let huge = format!("add text id=x value={}", "y".repeat(3 * 1024 * 1024));
+    let reply = cmd(&big, &huge);
+    assert!(
+        reply.starts_with("error command of "),
+        "{}",
+        &reply[..80.min(reply.len())]
+    );
+    // The shared connection was never dropped: both pipes go on at once.
+    assert_eq!(cmd(&other, "get t value"), "0 calm\n");
+    assert_eq!(cmd(&big, "add text id=x value=small"), "0 x\n");
+}
