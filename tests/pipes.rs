@@ -34,6 +34,22 @@ fn bash(script: &str, env: &[(&str, &str)]) -> String {
 
 /// Fields drop in order: the harness (which stops the proxy by the pid file in its
 /// `$TMPDIR`) before the directory that holds that file.
+/// A browser stand-in on `page`; returns it with its `registerWebClient` reply.
+fn browser(port: u16, page: &str) -> (Ws, serde_json::Value) {
+    let mut w = Ws::connect(port);
+    w.send(&format!(
+        r#"{{"id":"","action":"registerWebClient","payload":{{"pageName":"{page}","pageHash":"","winWidth":"1","winHeight":"1"}}}}"#
+    ));
+    let reply = serde_json::from_str(&w.recv(T).expect("registration reply")).unwrap();
+    (w, reply)
+}
+
+fn click(w: &mut Ws, target: &str, data: &str) {
+    w.send(&format!(
+        r#"{{"action":"pageEventFromWeb","payload":{{"eventTarget":"{target}","eventName":"click","eventData":"{data}"}}}}"#
+    ));
+}
+
 struct Setup {
     h: Harness,
     data: std::path::PathBuf,
@@ -138,18 +154,14 @@ fn strict_page_survives_kill_9_and_the_script_carries_on() {
     s.h.page("crash", "crash-ev", &["crash"]);
     let pipe = s.h.pipes["crash"].clone();
     let before = build_page(&pipe);
-    let mut web = Ws::connect(server.port);
-    web.send(r#"{"id":"","action":"registerWebClient","payload":{"pageName":"p/crash","pageHash":"","winWidth":"1","winHeight":"1"}}"#);
-    let full_before: serde_json::Value = serde_json::from_str(&web.recv(T).unwrap()).unwrap();
+    let (mut web, full_before) = browser(server.port, "p/crash");
     let port = server.port;
     server.kill();
     let server = Server::start_on(port, &s.data, &["--durability", "strict"], &[]);
     // The same pipe, without a new `pglet page`: the proxy re-registered the page.
     let after: Vec<String> = QUERIES.iter().map(|q| cmd(&pipe, q)).collect();
     assert_eq!(before, after);
-    let mut web = Ws::connect(server.port);
-    web.send(r#"{"id":"","action":"registerWebClient","payload":{"pageName":"p/crash","pageHash":"","winWidth":"1","winHeight":"1"}}"#);
-    let full_after: serde_json::Value = serde_json::from_str(&web.recv(T).unwrap()).unwrap();
+    let (mut web, full_after) = browser(server.port, "p/crash");
     assert_eq!(
         full_before["payload"]["session"]["controls"],
         full_after["payload"]["session"]["controls"]
@@ -177,13 +189,9 @@ fn events_wait_for_a_script_that_reads_late() {
     s.h.page("late", "late-ev", &["late"]);
     let pipe = s.h.pipes["late"].clone();
     assert_eq!(cmd(&pipe, "add button id=b text=Go"), "0 b\n");
-    let mut web = Ws::connect(server.port);
-    web.send(r#"{"id":"","action":"registerWebClient","payload":{"pageName":"p/late","pageHash":"","winWidth":"1","winHeight":"1"}}"#);
-    web.recv(T).unwrap();
+    let (mut web, _) = browser(server.port, "p/late");
     for i in 0..200 {
-        web.send(&format!(
-            r#"{{"action":"pageEventFromWeb","payload":{{"eventTarget":"b","eventName":"click","eventData":"{i}"}}}}"#
-        ));
+        click(&mut web, "b", &i.to_string());
     }
     // A command round trip after the clicks: they have all reached the proxy by now.
     assert_eq!(cmd(&pipe, "get b text"), "0 Go\n");
@@ -229,9 +237,7 @@ fn reference_crash_cases_get_errors_and_everything_keeps_serving() {
         read_fifo_upto(&s.h.events["crash-ev"], 12, T).unwrap(),
         b"page close \n"
     );
-    let mut web = Ws::connect(s.h.port);
-    web.send(r#"{"id":"","action":"registerWebClient","payload":{"pageName":"p/crash","pageHash":"","winWidth":"1","winHeight":"1"}}"#);
-    let reply: serde_json::Value = serde_json::from_str(&web.recv(T).unwrap()).unwrap();
+    let (mut web, reply) = browser(s.h.port, "p/crash");
     assert!(reply["payload"]["session"].is_null());
     assert_ne!(reply["payload"]["error"], "");
     // A browser frame before registering gets an error frame, not a crash.
@@ -272,9 +278,7 @@ fn uds_pipes_on_one_persistent_connection() {
     ask("get u value\n", "0 uds\n");
     ask("add\nstack id=us\n  text id=ut\n", "0 us us:ut\n");
     ask("bogus\n", "error unknown command: bogus\n");
-    let mut web = Ws::connect(server.port);
-    web.send(r#"{"id":"","action":"registerWebClient","payload":{"pageName":"p/vec-uds","pageHash":"","winWidth":"1","winHeight":"1"}}"#);
-    web.recv(T).unwrap();
+    let (mut web, _) = browser(server.port, "p/vec-uds");
     web.send(r#"{"action":"pageEventFromWeb","payload":{"eventTarget":"u","eventName":"click","eventData":"x"}}"#);
     let want = "page connect \nu click x\n";
     let mut buf = vec![0u8; want.len()];
@@ -331,13 +335,9 @@ fn two_scripts_on_one_page_each_get_every_event_once() {
     s.h.page("two", "two-ev", &["shared", "--update"]);
     assert_eq!(cmd(&s.h.pipes["one"], "add button id=b text=Go"), "0 b\n");
     assert_eq!(cmd(&s.h.pipes["two"], "get b text"), "0 Go\n");
-    let mut web = Ws::connect(server.port);
-    web.send(r#"{"id":"","action":"registerWebClient","payload":{"pageName":"p/shared","pageHash":"","winWidth":"1","winHeight":"1"}}"#);
-    web.recv(T).unwrap();
+    let (mut web, _) = browser(server.port, "p/shared");
     for i in 0..3 {
-        web.send(&format!(
-            r#"{{"action":"pageEventFromWeb","payload":{{"eventTarget":"b","eventName":"click","eventData":"{i}"}}}}"#
-        ));
+        click(&mut web, "b", &i.to_string());
     }
     for ev in ["one-ev", "two-ev"] {
         let path = s.h.events[ev].display().to_string();
@@ -357,6 +357,7 @@ fn two_scripts_on_one_page_each_get_every_event_once() {
 const COUNTER_APP: &str = r#"
 "$PGLET" app counter --server "$SERVER" --no-window | {
   read -r URL
+  echo "$URL"
   while read -r PIPE; do
     (
       echo "add button id=b text=0" > "$PIPE"; read -r r < "$PIPE"
@@ -383,18 +384,19 @@ fn bash_app_serves_each_browser_its_own_session() {
         .env("SERVER", &s.h.server_url)
         .env("TMPDIR", &s.h.tmp)
         .process_group(0)
+        .stdout(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    let run = || {
-        // Browsers may arrive before the app registered: retry until it serves.
-        let open = || loop {
-            let mut w = Ws::connect(server.port);
-            w.send(r#"{"id":"","action":"registerWebClient","payload":{"pageName":"p/counter","pageHash":"","winWidth":"1","winHeight":"1"}}"#);
-            let r: serde_json::Value = serde_json::from_str(&w.recv(T).unwrap()).unwrap();
-            if r["payload"]["error"] == "" {
-                return w;
-            }
-            std::thread::sleep(Duration::from_millis(50));
+    let stdout = app.stdout.take().unwrap();
+    let run = move || {
+        // `pglet app` prints the URL once the app is registered.
+        let mut url = String::new();
+        std::io::BufRead::read_line(&mut std::io::BufReader::new(stdout), &mut url).unwrap();
+        assert_eq!(url.trim(), format!("{}/p/counter", s.h.server_url));
+        let open = || {
+            let (w, r) = browser(server.port, "p/counter");
+            assert_eq!(r["payload"]["error"], "", "{r}");
+            w
         };
         let mut a = open();
         let mut b = open();
@@ -406,13 +408,12 @@ fn bash_app_serves_each_browser_its_own_session() {
                 "{f}"
             );
         }
-        let click = |w: &mut Ws, n: u32| {
-            for _ in 0..n {
-                w.send(r#"{"action":"pageEventFromWeb","payload":{"eventTarget":"b","eventName":"click","eventData":"1"}}"#);
-            }
-        };
-        click(&mut a, 5);
-        click(&mut b, 3);
+        for _ in 0..5 {
+            click(&mut a, "b", "1");
+        }
+        for _ in 0..3 {
+            click(&mut b, "b", "1");
+        }
         let last_text = |w: &mut Ws, want: &str| loop {
             let f: serde_json::Value = serde_json::from_str(&w.recv(T).expect("update")).unwrap();
             if f["action"] == "updateControlProps" && f["payload"]["props"][0]["text"] == want {
@@ -435,9 +436,7 @@ fn all_events_delivers_typing_as_page_change() {
     s.h.page("form", "form-ev", &["form", "--all-events"]);
     let pipe = s.h.pipes["form"].clone();
     assert_eq!(cmd(&pipe, "add textbox id=name onchange"), "0 name\n");
-    let mut web = Ws::connect(server.port);
-    web.send(r#"{"id":"","action":"registerWebClient","payload":{"pageName":"p/form","pageHash":"","winWidth":"1","winHeight":"1"}}"#);
-    web.recv(T).unwrap();
+    let (mut web, _) = browser(server.port, "p/form");
     web.send(r#"{"action":"updateControlProps","payload":{"props":[{"i":"name","value":"Ada"}]}}"#);
     web.send(r#"{"action":"pageEventFromWeb","payload":{"eventTarget":"name","eventName":"change","eventData":"Ada"}}"#);
     let ev = s.h.events["form-ev"].display().to_string();
