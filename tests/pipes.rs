@@ -154,14 +154,14 @@ fn strict_page_survives_kill_9_and_the_script_carries_on() {
     s.h.page("crash", "crash-ev", &["crash"]);
     let pipe = s.h.pipes["crash"].clone();
     let before = build_page(&pipe);
-    let (mut web, full_before) = browser(server.port, "p/crash");
+    let (_web, full_before) = browser(server.port, "p/crash");
     let port = server.port;
     server.kill();
     let server = Server::start_on(port, &s.data, &["--durability", "strict"], &[]);
     // The same pipe, without a new `pglet page`: the proxy re-registered the page.
     let after: Vec<String> = QUERIES.iter().map(|q| cmd(&pipe, q)).collect();
     assert_eq!(before, after);
-    let (mut web, full_after) = browser(server.port, "p/crash");
+    let (_web2, full_after) = browser(server.port, "p/crash");
     assert_eq!(
         full_before["payload"]["session"]["controls"],
         full_after["payload"]["session"]["controls"]
@@ -237,7 +237,7 @@ fn reference_crash_cases_get_errors_and_everything_keeps_serving() {
         read_fifo_upto(&s.h.events["crash-ev"], 12, T).unwrap(),
         b"page close \n"
     );
-    let (mut web, reply) = browser(s.h.port, "p/crash");
+    let (_web, reply) = browser(s.h.port, "p/crash");
     assert!(reply["payload"]["session"].is_null());
     assert_ne!(reply["payload"]["error"], "");
     // A browser frame before registering gets an error frame, not a crash.
