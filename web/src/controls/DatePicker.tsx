@@ -1,0 +1,36 @@
+// datepicker: Fluent DatePicker. The value is any date string `new Date()` reads; the
+// user's pick is written back as ISO-8601 UTC (or "" when cleared).
+import { DatePicker as FDatePicker, type IDatePickerProps } from "@fluentui/react";
+import { defaultPixels } from "../util/props";
+import { sendEvent } from "../conn/connection";
+import { fire, isDisabled, isTrue, s, useFocused, valueData, writeValue, type ControlProps } from "./common";
+
+export default function DatePicker({ control: c, parentDisabled }: ControlProps) {
+  const ref = useFocused(c);
+  const raw = s(c, "value");
+  const d = raw ? new Date(raw) : undefined;
+  const value = d && !isNaN(d.getTime()) ? d : undefined;
+  const width = defaultPixels(s(c, "width"));
+  const props: IDatePickerProps = {
+    label: s(c, "label"),
+    placeholder: s(c, "placeholder"),
+    isRequired: isTrue(c.required),
+    allowTextInput: isTrue(c.allowtextinput),
+    underlined: isTrue(c.underlined),
+    borderless: isTrue(c.borderless),
+    value,
+    disabled: isDisabled(c, parentDisabled),
+    componentRef: ref as IDatePickerProps["componentRef"],
+    styles: { root: width ? { width } : undefined },
+    textField: { "data-pglet-id": c.i } as IDatePickerProps["textField"],
+    onSelectDate: (date) => {
+      const v = date ? date.toISOString() : "";
+      if (v === (raw ?? "")) return;
+      writeValue(c, v);
+      sendEvent(c.i, "change", valueData(c, v));
+    },
+    onFocus: () => fire(c, "focus"),
+    onBlur: () => fire(c, "blur"),
+  };
+  return <FDatePicker {...props} />;
+}
