@@ -21,7 +21,7 @@ export default function DatePicker({ control: c, parentDisabled }: ControlProps)
     value,
     disabled: isDisabled(c, parentDisabled),
     componentRef: ref as IDatePickerProps["componentRef"],
-    styles: { root: width ? { width } : undefined },
+    styles: { root: { width: width ?? undefined, minWidth: width ? undefined : 200 } },
     textField: { "data-pglet-id": c.i } as IDatePickerProps["textField"],
     onSelectDate: (date) => {
       const v = date ? date.toISOString() : "";

@@ -146,6 +146,7 @@ export default function Grid({ control, parentDisabled }: ControlProps) {
 
   const shimmer = int(str(g.shimmerlines)) ?? 0;
   const root = commonStyles(g, ["height", "padding", "margin"]);
+  root.width = "100%";
   if (root.height) root.overflowY = "auto";
   return (
     <div style={root} data-pglet-id={g.i}>

@@ -4,10 +4,10 @@ import ReactMarkdown from "react-markdown";
 import remarkGfm from "remark-gfm";
 import { useTheme } from "@fluentui/react";
 
-export default function Markdown({ value, style }: { value: string; style: Record<string, string> }) {
+export default function Markdown({ id, value, style }: { id: string; value: string; style: Record<string, string> }) {
   const theme = useTheme();
   return (
-    <div className="pglet-markdown" style={{ fontFamily: theme.fonts.medium.fontFamily, fontSize: theme.fonts.medium.fontSize as string, color: theme.semanticColors.bodyText, ...style }}>
+    <div className="pglet-markdown" data-pglet-id={id} style={{ fontFamily: theme.fonts.medium.fontFamily, fontSize: theme.fonts.medium.fontSize as string, color: theme.semanticColors.bodyText, ...style }}>
       <ReactMarkdown
         remarkPlugins={[remarkGfm]}
         components={{

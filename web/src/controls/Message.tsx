@@ -38,6 +38,7 @@ export default function Message({ control: c }: ControlProps) {
     </div>
   ) : undefined;
   return (
+    <div data-pglet-id={c.i} style={{ display: "contents" }}>
     <MessageBar
       messageBarType={types[(s(c, "type") ?? "info").toLowerCase()] ?? MessageBarType.info}
       isMultiline={isTrue(c.multiline)}
@@ -48,9 +49,9 @@ export default function Message({ control: c }: ControlProps) {
       dismissIconProps={dIcon || dColor ? { iconName: dIcon ?? "Clear", style: dColor ? { color: dColor } : undefined } : undefined}
       actions={actions}
       styles={{ root: commonStyles(c), icon: iconColor && !icon ? { color: iconColor } : undefined }}
-      data-pglet-id={c.i}
     >
       {s(c, "value") ?? ""}
     </MessageBar>
+    </div>
   );
 }

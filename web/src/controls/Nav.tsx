@@ -54,6 +54,7 @@ export default function Nav({ control, parentDisabled }: ControlProps) {
   const root: Record<string, string> = {};
   for (const k of ["width", "height", "padding", "margin"]) if (s(c, k)) root[k] = s(c, k)!;
   return (
+    <div data-pglet-id={c.i}>
     <FNav
       key={navKey}
       groups={groups}
@@ -73,5 +74,6 @@ export default function Nav({ control, parentDisabled }: ControlProps) {
         if (rec) toggle(rec);
       }}
     />
+    </div>
   );
 }

@@ -45,7 +45,7 @@ export default function Slider({ control: c, parentDisabled }: ControlProps) {
     },
   };
   return (
-    <div onFocus={() => fire(c, "focus")} onBlur={() => fire(c, "blur")} data-pglet-id={c.i}>
+    <div onFocus={() => fire(c, "focus")} onBlur={() => fire(c, "blur")} data-pglet-id={c.i} style={s(c, "width") || isTrue(c.vertical) ? undefined : { alignSelf: "stretch" }}>
       <FSlider {...props} />
     </div>
   );

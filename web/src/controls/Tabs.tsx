@@ -18,7 +18,7 @@ export default function Tabs({ control: c, parentDisabled }: ControlProps) {
   const root = commonStyles(c, ["width", "height", "padding"]);
   const margin = defaultPixels(s(c, "margin"));
   return (
-    <div style={{ ...root, marginBottom: margin }}>
+    <div style={{ ...root, marginBottom: margin }} data-pglet-id={c.i}>
       <Pivot
         selectedKey={selected ? tabKey(selected) : null}
         linkFormat={isTrue(c.solid) ? "tabs" : "links"}
@@ -46,7 +46,7 @@ export default function Tabs({ control: c, parentDisabled }: ControlProps) {
         })}
       </Pivot>
       {selected && (
-        <Stack tokens={{ childrenGap: 10 }} styles={{ root: { paddingTop: 10 } }}>
+        <Stack tokens={{ childrenGap: 10 }} styles={{ root: { paddingTop: 4 } }}>
           <TabBody tab={selected} parentDisabled={disabled} />
         </Stack>
       )}

@@ -35,7 +35,7 @@ export function textStyles(c: Control, theme: Theme): Record<string, string> {
 export default function Text({ control: c }: ControlProps) {
   const theme = useTheme();
   const value = s(c, "value") ?? "";
-  if (isTrue(c.markdown)) return <Markdown value={value} style={commonStyles(c)} />;
+  if (isTrue(c.markdown)) return <Markdown id={c.i} value={value} style={commonStyles(c)} />;
   const st = textStyles(c, theme);
   const va = (s(c, "verticalalign") ?? "").toLowerCase();
   if (va) {
@@ -52,10 +52,14 @@ export default function Text({ control: c }: ControlProps) {
   };
   if (isTrue(c.pre)) {
     return (
-      <FText {...props} id={c.i}>
+      <FText {...props} data-pglet-id={c.i}>
         <pre style={{ margin: 0, whiteSpace: "pre", overflowX: "auto", fontFamily: "Consolas, Menlo, Monaco, monospace" }}>{value}</pre>
       </FText>
     );
   }
-  return <FText {...props}>{value}</FText>;
+  return (
+    <FText {...props} data-pglet-id={c.i}>
+      {value}
+    </FText>
+  );
 }

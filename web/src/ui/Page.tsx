@@ -72,8 +72,13 @@ export function Page() {
   props.horizontalAlign ??= "start";
   props.verticalAlign ??= "start";
   return (
-    <ThemeProvider theme={theme} applyTo="body" style={{ height: "100%", overflow: "auto", background: theme.semanticColors.bodyBackground }}>
-      <Stack {...props}>
+    <ThemeProvider
+      theme={theme}
+      applyTo="body"
+      // The document scrolls (not an inner box), so mobile browsers and full-page captures behave.
+      style={{ ...(isTrue(page.verticalfill) ? { height: "100%" } : { minHeight: "100%" }), background: theme.semanticColors.bodyBackground }}
+    >
+      <Stack {...props} data-pglet-page={conn.pageName}>
         {page.visible !== "false" && <Children control={page} parentDisabled={isTrue(page.disabled)} />}
       </Stack>
       {str(page.signin) && <SigninDialog page={page} />}
