@@ -29,10 +29,13 @@ function link(i: Control, theme: Theme, disabled: boolean): INavLink {
   };
 }
 
-function toggle(i: Control) {
-  const next = !isTrue(i.expanded);
+/** Flips an item's `expanded` (groups start expanded, links collapsed) and tells the host. */
+function toggle(nav: string, i: Control, startsExpanded: boolean) {
+  const now = i.expanded === undefined ? startsExpanded : isTrue(i.expanded);
+  const next = !now;
   writeProps([{ i: i.i, expanded: next ? "true" : "false" }]);
-  sendEvent(i.i, next ? "expand" : "collapse", key(i));
+  // The nav fires it (Python's Nav.on_expand), naming the item by its key.
+  sendEvent(nav, next ? "expand" : "collapse", key(i));
 }
 
 export default function Nav({ control, parentDisabled }: ControlProps) {
@@ -43,20 +46,17 @@ export default function Nav({ control, parentDisabled }: ControlProps) {
   const top = kids(c, "item");
   const groups: INavLinkGroup[] = top.map((g) => ({
     name: str(g.text),
-    collapseByDefault: g.expanded !== undefined && !isTrue(g.expanded),
+    isExpanded: g.expanded === undefined || isTrue(g.expanded),
     links: kids(g, "item").map((x) => link(x, theme, disabled)),
     // Fixed: a group header's expand/collapse names the group (the original sent the nav's value).
-    onHeadClick: () => toggle(g),
+    onHeaderClick: () => toggle(c.i, g, true),
   }));
-  // Group expansion is state inside Fluent's Nav: a new key makes it follow the host's value.
-  const navKey = top.map((g) => (isTrue(g.expanded) ? "1" : "0")).join("");
   const value = s(c, "value");
   const root: Record<string, string> = {};
   for (const k of ["width", "height", "padding", "margin"]) if (s(c, k)) root[k] = s(c, k)!;
   return (
     <div data-pglet-id={c.i}>
     <FNav
-      key={navKey}
       groups={groups}
       selectedKey={value}
       styles={{ root }}
@@ -71,7 +71,7 @@ export default function Nav({ control, parentDisabled }: ControlProps) {
       onLinkExpandClick={(ev, item) => {
         ev?.preventDefault();
         const rec = item?.record as Control | undefined;
-        if (rec) toggle(rec);
+        if (rec) toggle(c.i, rec, false);
       }}
     />
     </div>

@@ -28,8 +28,9 @@ export default function Panel({ control: c, parentDisabled }: ControlProps) {
       type={type}
       customWidth={custom ? defaultPixels(s(c, "width")) : undefined}
       isLightDismiss={isTrue(c.lightdismiss)}
-      // The original's client default (blocking=false) is kept: scripts relied on it.
-      isBlocking={isTrue(c.blocking)}
+      // Blocking unless blocking=false (the docs' and Fluent's default; the original client
+      // defaulted to false, which also made lightDismiss do nothing).
+      isBlocking={c.blocking === undefined || isTrue(c.blocking)}
       isFooterAtBottom
       onDismiss={() => dismiss(c)}
       layerProps={{ className: `pglet-panel-${c.i.replace(/[^\w-]/g, "_")}` }}
