@@ -22,9 +22,18 @@ async function clientEnv() {
   return { dir, env: { ...process.env, TMPDIR: dir, PGLET_SERVER_PORT: String(await freePort()), PGLET_LOG_LEVEL: "warn" } };
 }
 
-/** Pids of processes started with TMPDIR=dir (the proxy daemon of one host). */
+/**
+ * Pids of the proxy daemon of one host: the pid file ours writes, and any process started
+ * with TMPDIR=dir (the reference's daemon writes no pid file).
+ */
 function pidsWithTmpdir(dir) {
   const out = [];
+  try {
+    const pid = Number(readFileSync(join(dir, "pglet-rs-client.pid"), "utf8").trim());
+    if (pid > 0) out.push(pid);
+  } catch {
+    /* no pid file */
+  }
   for (const p of readdirSync("/proc")) {
     if (!/^\d+$/.test(p) || Number(p) === process.pid) continue;
     try {
