@@ -46,6 +46,9 @@ function pidsWithTmpdir(dir) {
   return out;
 }
 
+/** Stops the proxy daemon(s) started with TMPDIR=dir. */
+export const stopDaemons = (dir) => stopPids(pidsWithTmpdir(dir));
+
 function stopPids(pids) {
   for (const pid of pids) {
     try {
