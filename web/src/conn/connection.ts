@@ -137,6 +137,7 @@ class Connection {
   private registered(p: any) { // eslint-disable-line @typescript-eslint/no-explicit-any
     const err: string = p.error ?? "";
     if (!err && p.session) {
+      performance.mark("pglet-state");
       if (p.session.id) sessionStorage.setItem(this.sessionKey(), p.session.id);
       store.replaceAll(p.session.controls ?? {});
       this.attempt = 0;

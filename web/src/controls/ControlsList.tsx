@@ -1,6 +1,6 @@
 // Turns child ids (or detached child records) into components. Each store-backed child
 // subscribes to its own record, so a change re-renders that child alone.
-import { memo, Suspense } from "react";
+import { memo } from "react";
 import { MessageBar, MessageBarType } from "@fluentui/react";
 import { useControl, useControls } from "../store/store";
 import type { Control } from "../store/types";
@@ -13,11 +13,7 @@ const ControlView = memo(function ControlView({ control, parentDisabled }: { con
   if (!C) {
     return <MessageBar messageBarType={MessageBarType.error}>Unknown control: {String(control.t)}</MessageBar>;
   }
-  return (
-    <Suspense fallback={null}>
-      <C control={control} parentDisabled={parentDisabled} />
-    </Suspense>
-  );
+  return <C control={control} parentDisabled={parentDisabled} />;
 });
 
 const StoreControl = memo(function StoreControl({ id, parentDisabled }: { id: string; parentDisabled: boolean }) {

@@ -1,5 +1,5 @@
 // text: plain (Fluent Text with size variants and styles) or GitHub-flavoured Markdown.
-import { lazy } from "react";
+import { lazy, Suspense } from "react";
 import { Text as FText, useTheme, type ITextProps } from "@fluentui/react";
 import { commonStyles, defaultPixels, isTrue, s, type ControlProps } from "./common";
 import { themeColor } from "../util/theme";
@@ -35,7 +35,13 @@ export function textStyles(c: Control, theme: Theme): Record<string, string> {
 export default function Text({ control: c }: ControlProps) {
   const theme = useTheme();
   const value = s(c, "value") ?? "";
-  if (isTrue(c.markdown)) return <Markdown id={c.i} value={value} style={commonStyles(c)} />;
+  if (isTrue(c.markdown)) {
+    return (
+      <Suspense fallback={null}>
+        <Markdown id={c.i} value={value} style={commonStyles(c)} />
+      </Suspense>
+    );
+  }
   const st = textStyles(c, theme);
   const va = (s(c, "verticalalign") ?? "").toLowerCase();
   if (va) {

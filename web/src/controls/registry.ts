@@ -1,6 +1,6 @@
 // Control type → component. Charts (d3) are loaded on first use, so pages without charts
 // do not pay for them.
-import { lazy, type ComponentType } from "react";
+import { createElement, lazy, Suspense, type ComponentType } from "react";
 import type { ControlProps } from "./common";
 import Stack from "./Stack";
 import Text from "./Text";
@@ -33,6 +33,12 @@ import Toolbar from "./Toolbar";
 import Callout from "./Callout";
 import SplitStack from "./SplitStack";
 
+/** A component loaded on first use, with its own Suspense boundary. */
+function onDemand(load: () => Promise<{ default: ComponentType<ControlProps> }>): ComponentType<ControlProps> {
+  const L = lazy(load);
+  return (props: ControlProps) => createElement(Suspense, { fallback: null }, createElement(L, props));
+}
+
 export const registry: Record<string, ComponentType<ControlProps>> = {
   stack: Stack,
   text: Text,
@@ -64,8 +70,8 @@ export const registry: Record<string, ComponentType<ControlProps>> = {
   toolbar: Toolbar,
   callout: Callout,
   splitstack: SplitStack,
-  verticalbarchart: lazy(() => import("./charts/VerticalBarChart")),
-  barchart: lazy(() => import("./charts/BarChart")),
-  piechart: lazy(() => import("./charts/PieChart")),
-  linechart: lazy(() => import("./charts/LineChart")),
+  verticalbarchart: onDemand(() => import("./charts/VerticalBarChart")),
+  barchart: onDemand(() => import("./charts/BarChart")),
+  piechart: onDemand(() => import("./charts/PieChart")),
+  linechart: onDemand(() => import("./charts/LineChart")),
 };
