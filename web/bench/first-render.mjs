@@ -87,6 +87,13 @@ if (REF) {
   const ref = spawn(REF, ["server", "--port", String(port)], { stdio: "ignore" });
   try {
     await waitHttp(`http://127.0.0.1:${port}/`);
+    // The reference's own client, as its server sends it: index.html and what it loads.
+    const base = `http://127.0.0.1:${port}`;
+    const html = await (await fetch(`${base}/`)).text();
+    const files = [...html.matchAll(/(?:src|href)="(\/static\/[^"]+\.(?:js|css))"/g)].map((m) => m[1]);
+    let gz = gzipSync(Buffer.from(html), { level: 9 }).length;
+    for (const f of files) gz += gzipSync(Buffer.from(await (await fetch(base + f)).arrayBuffer()), { level: 9 }).length;
+    console.log(`reference bundle: loaded at start ${(gz / 1024).toFixed(0)} KiB gzip (${files.length} files; its icon font came from a CDN)`);
     const b = await run("reference 0.7.3", `http://127.0.0.1:${port}`, `ws://127.0.0.1:${port}/ws`);
     console.log(`ratio reference/ours: ${(b / a).toFixed(2)}x`);
   } finally {

@@ -9,8 +9,11 @@ export default function Link({ control: c, parentDisabled }: ControlProps) {
   const theme = useTheme();
   const disabled = isDisabled(c, parentDisabled);
   const st = textStyles(c, theme);
-  // `size` is a CSS font-size (px added to bare numbers), as in the original client.
-  const size = defaultPixels(s(c, "size"));
+  // `size` is a CSS font-size (px added to bare numbers), as in the original client; the
+  // Fluent variant names the docs promised (`large`...) work too.
+  const raw = s(c, "size");
+  const variant = raw ? Object.entries(theme.fonts).find(([k]) => k.toLowerCase() === raw.toLowerCase())?.[1] : undefined;
+  const size = variant ? String(variant.fontSize) : defaultPixels(raw);
   if (size) st.fontSize = size;
   const hasKids = (c.children ?? c.c ?? []).length > 0;
   const url = s(c, "url");
