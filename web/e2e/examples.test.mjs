@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { createInterface } from "node:readline";
-import { fixture } from "./lib/fixture.mjs";
+import { fixture, ptest } from "./lib/fixture.mjs";
 import { CLIENT_BIN, stopDaemons } from "./lib/pipe.mjs";
 import { open } from "./lib/browser.mjs";
 
@@ -19,7 +19,7 @@ after(() => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
-test("examples/ci-progress.sh: the bar reaches 100% and the log has every step", async () => {
+ptest("examples/ci-progress.sh: the bar reaches 100% and the log has every step", async () => {
   const env = { ...process.env, TMPDIR: tmp, PATH: `${dirname(CLIENT_BIN)}:${process.env.PATH}`, PGLET_SERVER: f.server.url, CI_JOB_ID: "42", STEP_SECONDS: "0.05" };
   const out = await new Promise((res, rej) =>
     execFile("bash", [join(root, "examples/ci-progress.sh"), "5"], { env, timeout: 60000 }, (e, so, se) => (e ? rej(new Error(`${e.message}\n${se}`)) : res(so))),

@@ -6,7 +6,7 @@ import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { fixture } from "./lib/fixture.mjs";
+import { fixture, ptest } from "./lib/fixture.mjs";
 import { CLIENT_BIN, stopDaemons } from "./lib/pipe.mjs";
 import { open, shot } from "./lib/browser.mjs";
 
@@ -26,7 +26,7 @@ function gallery(page, theme) {
 }
 
 for (const theme of ["light", "dark"]) {
-  test(`gallery (${theme}): every control renders, desktop and 390 px`, async () => {
+  ptest(`gallery (${theme}): every control renders, desktop and 390 px`, async () => {
     const url = await gallery(`gallery-${theme}`, theme);
     assert.equal(url, `${f.server.url}/p/gallery-${theme}`);
     const tab = await f.tab({ url }, { width: 1280, height: 900 });

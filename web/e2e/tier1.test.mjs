@@ -3,11 +3,11 @@
 // through `get`.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { fixture, getIs } from "./lib/fixture.mjs";
+import { fixture, getIs, ptest } from "./lib/fixture.mjs";
 
 const f = fixture();
 
-test("page: title, hash both ways, resize", async () => {
+ptest("page: title, hash both ways, resize", async () => {
   const h = await f.page(["set page title='My page' hash=start"]);
   const tab = await f.tab(h);
   assert.equal(await tab.title(), "My page");
@@ -22,7 +22,7 @@ test("page: title, hash both ways, resize", async () => {
   f.noErrors(tab);
 });
 
-test("stack: horizontal layout, Enter in a textbox submits with data", async () => {
+ptest("stack: horizontal layout, Enter in a textbox submits with data", async () => {
   const h = await f.page([
     "add stack id=row horizontal\n  text value=Left\n  text value=Right",
     "add stack id=form onsubmit data=sent\n  textbox id=q label=Query",
@@ -40,7 +40,7 @@ test("stack: horizontal layout, Enter in a textbox submits with data", async () 
   f.noErrors(tab);
 });
 
-test("text: plain, sizes, markdown, append streams text", async () => {
+ptest("text: plain, sizes, markdown, append streams text", async () => {
   const h = await f.page([
     "add text id=t value='Hello' size=xLarge bold",
     "add text id=md markdown value='**strong** and [a link](http://example.com)\\n\\n| a | b |\\n|---|---|\\n| 1 | 2 |'",
@@ -58,7 +58,7 @@ test("text: plain, sizes, markdown, append streams text", async () => {
   f.noErrors(tab);
 });
 
-test("button: click, primary style, menu item click", async () => {
+ptest("button: click, primary style, menu item click", async () => {
   const h = await f.page([
     "add button id=b text='Do it' primary data=go",
     "add button id=m text=More\n  item id=one text=One data=first\n  item id=two text=Two\n    item id=deep text=Deep",
@@ -79,7 +79,7 @@ test("button: click, primary style, menu item click", async () => {
   f.noErrors(tab);
 });
 
-test("textbox: value written back per keystroke, change event only with onchange", async () => {
+ptest("textbox: value written back per keystroke, change event only with onchange", async () => {
   const h = await f.page(["add textbox id=plain label=Plain", "add textbox id=live label=Live onchange data=d", "add textbox id=multi multiline shiftenter value='one'"]);
   const tab = await f.tab(h);
   await tab.locator("#plain").pressSequentially("abc");
@@ -99,7 +99,7 @@ test("textbox: value written back per keystroke, change event only with onchange
   f.noErrors(tab);
 });
 
-test("checkbox and toggle: click changes value, event and write-back", async () => {
+ptest("checkbox and toggle: click changes value, event and write-back", async () => {
   const h = await f.page(["add checkbox id=cb label=Agree", "add toggle id=tg label=Power value=true ontext=On offtext=Off"]);
   const tab = await f.tab(h);
   await tab.getByText("Agree").click();
@@ -116,7 +116,7 @@ test("checkbox and toggle: click changes value, event and write-back", async () 
   f.noErrors(tab);
 });
 
-test("dropdown: shows value, selecting an option sends its key", async () => {
+ptest("dropdown: shows value, selecting an option sends its key", async () => {
   const h = await f.page(["add dropdown id=dd label=Color value=r\n  option key=r text=Red\n  option key=g text=Green\n  option key=b text=Blue"]);
   const tab = await f.tab(h);
   assert.equal(await tab.locator("#dd-option").textContent(), "Red");
@@ -129,7 +129,7 @@ test("dropdown: shows value, selecting an option sends its key", async () => {
   f.noErrors(tab);
 });
 
-test("tabs: selected tab content, clicking a tab sends its key", async () => {
+ptest("tabs: selected tab content, clicking a tab sends its key", async () => {
   const h = await f.page(["add tabs id=tabs value=b\n  tab text=A key=a\n    text value='Content A'\n  tab text=B key=b count=3\n    text value='Content B'"]);
   const tab = await f.tab(h);
   await tab.getByText("Content B").waitFor();
@@ -141,7 +141,7 @@ test("tabs: selected tab content, clicking a tab sends its key", async () => {
   f.noErrors(tab);
 });
 
-test("grid: rows, sorting, selection, templates write back to items", async () => {
+ptest("grid: rows, sorting, selection, templates write back to items", async () => {
   const h = await f.page([
     `add grid id=g selection=multiple
   columns
@@ -188,7 +188,7 @@ test("grid: rows, sorting, selection, templates write back to items", async () =
   f.noErrors(tab);
 });
 
-test("message: dismiss X and action buttons", async () => {
+ptest("message: dismiss X and action buttons", async () => {
   const h = await f.page([
     "add message id=m1 value='Saved' type=success dismiss",
     "add message id=m2 value='Delete file?' type=warning data=q\n  button text=Yes action=yes\n  button text=No",
@@ -204,7 +204,7 @@ test("message: dismiss X and action buttons", async () => {
   f.noErrors(tab);
 });
 
-test("progress and spinner: label, value, host updates", async () => {
+ptest("progress and spinner: label, value, host updates", async () => {
   const h = await f.page(["add progress id=p label=Copying description='file 1' value=30", "add progress id=busy label=Busy", "add spinner id=s label='Please wait' size=large"]);
   const tab = await f.tab(h);
   await tab.getByText("Copying").waitFor();
@@ -218,7 +218,7 @@ test("progress and spinner: label, value, host updates", async () => {
   f.noErrors(tab);
 });
 
-test("searchbox: typing, Enter searches, Escape clears", async () => {
+ptest("searchbox: typing, Enter searches, Escape clears", async () => {
   const h = await f.page(["add searchbox id=sb placeholder=Find onchange"]);
   const tab = await f.tab(h);
   await tab.locator("#sb").pressSequentially("cat");
@@ -232,7 +232,7 @@ test("searchbox: typing, Enter searches, Escape clears", async () => {
   f.noErrors(tab);
 });
 
-test("dialog: opens from the host, closing writes open=false and fires dismiss", async () => {
+ptest("dialog: opens from the host, closing writes open=false and fires dismiss", async () => {
   const h = await f.page(["add dialog id=d title='Delete?' subtext='Really delete it?' data=dd\n  text value='Body text'\n  footer\n    button id=ok text=OK primary"]);
   const tab = await f.tab(h);
   assert.equal(await tab.getByText("Delete?").count(), 0);
