@@ -7,7 +7,11 @@ import type { Control } from "../store/types";
 import { isFalse } from "../util/props";
 import { registry } from "./registry";
 
+/** Render counts per control id, when a test asks for them (window.__pgletRenders = {}). */
+const renders = (window as unknown as { __pgletRenders?: Record<string, number> }).__pgletRenders;
+
 const ControlView = memo(function ControlView({ control, parentDisabled }: { control: Control; parentDisabled: boolean }) {
+  if (renders) renders[control.i] = (renders[control.i] ?? 0) + 1;
   if (isFalse(control.visible)) return null;
   const C = registry[String(control.t).toLowerCase()];
   if (!C) {
