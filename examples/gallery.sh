@@ -181,7 +181,7 @@ splitstack horizontal height=80 gutterSize=6
     text value='Right pane'
 text value='Iframe' size=large bold
 iframe src='/healthz' width=340 height=40 borderStyle=solid borderWidth=1 borderColor=neutralLight
-stack horizontal gap=8
+stack horizontal wrap gap=8
   button id=opendialog text='Open dialog'
   button id=openpanel text='Open panel'
   button id=callme text='Show callout'
