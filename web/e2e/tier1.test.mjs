@@ -22,6 +22,21 @@ ptest("page: title, hash both ways, resize", async () => {
   f.noErrors(tab);
 });
 
+ptest("page: theme colors and dark mode come from the page's props", async () => {
+  const h = await f.page(["add button id=pb text=Primary primary", "add text id=tx value=Text"]);
+  const tab = await f.tab(h);
+  const bg = (sel) => tab.locator(sel).evaluate((e) => getComputedStyle(e).backgroundColor);
+  assert.equal(await bg("#pb"), "rgb(101, 41, 214)", "default primary #6529d6");
+  await h.cmd("set page themeprimarycolor='#ff8800'");
+  await tab.waitForFunction(() => getComputedStyle(document.querySelector("#pb")).backgroundColor === "rgb(255, 136, 0)");
+  await h.cmd("set page theme=dark themeprimarycolor=''");
+  await tab.waitForFunction(() => getComputedStyle(document.body).backgroundColor === "rgb(36, 41, 46)");
+  assert.equal(await tab.locator('[data-pglet-id="tx"]').evaluate((e) => getComputedStyle(e).color), "rgb(208, 212, 217)", "dark text #d0d4d9");
+  await h.cmd("set page themebackgroundcolor='#102030' themetextcolor='#eeeeee'");
+  await tab.waitForFunction(() => getComputedStyle(document.body).backgroundColor === "rgb(16, 32, 48)");
+  f.noErrors(tab);
+});
+
 ptest("stack: horizontal layout, Enter in a textbox submits with data", async () => {
   const h = await f.page([
     "add stack id=row horizontal\n  text value=Left\n  text value=Right",
