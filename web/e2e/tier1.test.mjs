@@ -164,6 +164,8 @@ ptest("grid: rows, sorting, selection, templates write back to items", async () 
     column id=ca name=Age fieldname=age sortable=number
     column id=ce name=Email fieldname=email
       textbox value='{email}'
+    column id=cx name=Actions onclick data=actions
+      button text='Open {name}' data='{name}'
   items
     item id=r1 name=Carol age=9 email='c@x'
     item id=r2 name=alice age=30 email='a@x'
@@ -171,7 +173,7 @@ ptest("grid: rows, sorting, selection, templates write back to items", async () 
   ]);
   const tab = await f.tab(h);
   const names = () => tab.locator('[data-pglet-id="g"] [role=row] [data-automation-key="g:cn"]').allTextContents();
-  await tab.getByText("Carol").waitFor();
+  await tab.getByText("Carol", { exact: true }).waitFor();
   assert.deepEqual(await names(), ["Carol", "alice", "Bob"]);
   await tab.locator(".pglet-col-g_cn").click();
   await tab.waitForFunction(() => true);
@@ -185,10 +187,10 @@ ptest("grid: rows, sorting, selection, templates write back to items", async () 
   await getIs(h, "g:ca", "sorted", "desc");
   assert.deepEqual(await names(), ["Bob", "alice", "Carol"]);
   // Selection: a row click selects it; ids in event data, indices in host order.
-  await tab.getByText("alice").click();
+  await tab.getByText("alice", { exact: true }).click();
   assert.equal(await h.waitEvent(/^g select/), "g select g:r2");
   await getIs(h, "g", "selectedindices", "1");
-  await tab.getByText("Carol").click({ modifiers: ["Control"] });
+  await tab.getByText("Carol", { exact: true }).click({ modifiers: ["Control"] });
   assert.equal(await h.waitEvent(/^g select/), "g select g:r1 g:r2");
   await getIs(h, "g", "selectedindices", "0 1");
   // Template textbox bound to the item's field.
@@ -196,9 +198,17 @@ ptest("grid: rows, sorting, selection, templates write back to items", async () 
   assert.equal(await email.inputValue(), "b@x");
   await email.fill("bob@x");
   await getIs(h, "g:r3", "email", "bob@x");
+  // Template buttons carry the row's fields; double-click invokes a row; a header with
+  // onclick fires `click` on the column.
+  await tab.getByRole("button", { name: "Open Bob" }).click();
+  assert.match(await h.waitEvent(/ click Bob$/), /^\S+ click Bob$/);
+  await tab.getByText("Carol", { exact: true }).dblclick();
+  assert.equal(await h.waitEvent(/^g itemInvoke/), "g itemInvoke g:r1");
+  await tab.locator(".pglet-col-g_cx").click();
+  assert.equal(await h.waitEvent(/^g:cx click/), "g:cx click actions");
   // Host updates reach the rows.
   await h.cmd("set g:r1 name=Caroline");
-  await tab.getByText("Caroline").waitFor();
+  await tab.getByText("Caroline", { exact: true }).waitFor();
   await h.cmd("add item id=r4 name=Dave age=1 to=g:_1");
   f.noErrors(tab);
 });
