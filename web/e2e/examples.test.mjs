@@ -3,24 +3,23 @@
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFile, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, rmSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { fixture, ptest } from "./lib/fixture.mjs";
-import { CLIENT_BIN, stopDaemons } from "./lib/pipe.mjs";
+import { CLIENT_BIN, clientEnv, stopDaemons } from "./lib/pipe.mjs";
 import { open } from "./lib/browser.mjs";
 
 const f = fixture();
 const root = resolve(import.meta.dirname, "../..");
-const tmp = mkdtempSync(join(tmpdir(), "pglet-examples-"));
+const { dir: tmp, env: pipeEnv } = await clientEnv();
 after(() => {
   stopDaemons(tmp);
   rmSync(tmp, { recursive: true, force: true });
 });
 
 ptest("examples/ci-progress.sh: the bar reaches 100% and the log has every step", async () => {
-  const env = { ...process.env, TMPDIR: tmp, PATH: `${dirname(CLIENT_BIN)}:${process.env.PATH}`, PGLET_SERVER: f.server.url, CI_JOB_ID: "42", STEP_SECONDS: "0.05" };
+  const env = { ...pipeEnv, PATH: `${dirname(CLIENT_BIN)}:${process.env.PATH}`, PGLET_SERVER: f.server.url, CI_JOB_ID: "42", STEP_SECONDS: "0.05" };
   const out = await new Promise((res, rej) =>
     execFile("bash", [join(root, "examples/ci-progress.sh"), "5"], { env, timeout: 60000 }, (e, so, se) => (e ? rej(new Error(`${e.message}\n${se}`)) : res(so))),
   );
@@ -71,6 +70,12 @@ test("examples/python_app.py: a to-do app per tab, with the real Python client",
     await tab.context().close();
     await other.context().close();
   } finally {
+    // SIGTERM ends pglet.app() gracefully; its reconnecting socket thread may linger, so
+    // SIGKILL follows if it has not exited.
+    const exited = new Promise((r) => proc.once("exit", r));
     proc.kill("SIGTERM");
+    const t = setTimeout(() => proc.kill("SIGKILL"), 3000);
+    await exited;
+    clearTimeout(t);
   }
 });

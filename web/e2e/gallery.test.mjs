@@ -3,15 +3,14 @@
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { mkdtempSync, rmSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { rmSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fixture, ptest } from "./lib/fixture.mjs";
-import { CLIENT_BIN, stopDaemons } from "./lib/pipe.mjs";
+import { CLIENT_BIN, clientEnv, stopDaemons } from "./lib/pipe.mjs";
 import { open, shot } from "./lib/browser.mjs";
 
 const f = fixture();
-const tmp = mkdtempSync(join(tmpdir(), "pglet-gallery-"));
+const { dir: tmp, env: pipeEnv } = await clientEnv();
 after(() => {
   stopDaemons(tmp);
   rmSync(tmp, { recursive: true, force: true });
@@ -19,7 +18,7 @@ after(() => {
 
 function gallery(page, theme) {
   const script = resolve(import.meta.dirname, "../../examples/gallery.sh");
-  const env = { ...process.env, TMPDIR: tmp, PATH: `${dirname(CLIENT_BIN)}:${process.env.PATH}`, PGLET_SERVER: f.server.url, GALLERY_PAGE: page, THEME: theme, GALLERY_NO_WAIT: "1" };
+  const env = { ...pipeEnv, PATH: `${dirname(CLIENT_BIN)}:${process.env.PATH}`, PGLET_SERVER: f.server.url, GALLERY_PAGE: page, THEME: theme, GALLERY_NO_WAIT: "1" };
   return new Promise((res, rej) =>
     execFile("bash", [script], { env, timeout: 60000 }, (err, stdout, stderr) => (err ? rej(new Error(`${err.message}\n${stderr}`)) : res(stdout.trim()))),
   );

@@ -3,7 +3,7 @@
 // lines on `<pipe>.events`. Each PipeHost has its own TMPDIR, so its proxy daemon is its
 // own, and close() stops that daemon (found by pid through the TMPDIR in its environment).
 import { execFile, spawn } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { closeSync, constants, mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -16,7 +16,8 @@ export const CLIENT_BIN = process.env.PGLET_CLIENT_BIN ?? PGLET_BIN;
 const withTimeout = (p, ms, what) =>
   Promise.race([p, new Promise((_, rej) => setTimeout(() => rej(new Error(`${what}: no answer within ${ms} ms`)), ms))]);
 
-async function clientEnv() {
+/** A fresh TMPDIR (so a daemon of its own) and the environment for `pglet page`/`app`. */
+export async function clientEnv() {
   const dir = mkdtempSync(join(tmpdir(), "pglet-pipe-"));
   // PGLET_SERVER_PORT: the reference's daemon also serves on that port; keep it free.
   return { dir, env: { ...process.env, TMPDIR: dir, PGLET_SERVER_PORT: String(await freePort()), PGLET_LOG_LEVEL: "warn" } };
@@ -66,8 +67,9 @@ export class Pipe {
     this.url = url;
     this.events = [];
     this.waiters = [];
-    // A shell loop keeps the event FIFO read: the daemon re-opens it for every event.
-    this.reader = spawn("sh", ["-c", 'while [ -p "$1" ]; do cat "$1"; done', "sh", `${path}.events`], { stdio: ["ignore", "pipe", "ignore"] });
+    // A shell loop keeps the event FIFO read: the daemon re-opens it for every event. Its own
+    // process group, so stopReader() also ends a `cat` blocked in open().
+    this.reader = spawn("sh", ["-c", 'while [ -p "$1" ]; do cat "$1"; done', "sh", `${path}.events`], { stdio: ["ignore", "pipe", "ignore"], detached: true });
     createInterface({ input: this.reader.stdout }).on("line", (line) => {
       this.events.push(line);
       this.waiters = this.waiters.filter((w) => !w());
@@ -108,8 +110,28 @@ export class Pipe {
     });
   }
 
+  /**
+   * Releases a write or read of ours still blocked in open() (a daemon that stopped
+   * answering): the other end opened and closed without blocking. Without this a blocked
+   * libuv thread would keep the test process alive.
+   */
+  unblock() {
+    for (const flags of [constants.O_RDONLY | constants.O_NONBLOCK, constants.O_WRONLY | constants.O_NONBLOCK]) {
+      try {
+        closeSync(openSync(this.path, flags));
+      } catch {
+        /* no one waiting, or the FIFO is gone */
+      }
+    }
+  }
+
   stopReader() {
-    this.reader.kill("SIGKILL");
+    try {
+      process.kill(-this.reader.pid, "SIGKILL");
+    } catch {
+      /* already gone */
+    }
+    this.reader.stdout.destroy();
   }
 }
 
@@ -129,6 +151,7 @@ export class PipePage extends Pipe {
   }
 
   async close() {
+    this.unblock();
     this.stopReader();
     stopPids(pidsWithTmpdir(this.dir));
     rmSync(this.dir, { recursive: true, force: true });
@@ -174,7 +197,10 @@ export class PipeApp {
   }
 
   async close() {
-    for (const s of this.sessions) s.stopReader();
+    for (const s of this.sessions) {
+      s.unblock();
+      s.stopReader();
+    }
     this.proc.kill("SIGTERM");
     stopPids(pidsWithTmpdir(this.dir));
     rmSync(this.dir, { recursive: true, force: true });

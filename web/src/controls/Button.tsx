@@ -12,7 +12,7 @@ import {
 import { useSubtree } from "../store/store";
 import { domId } from "../util/props";
 import { themeColor } from "../util/theme";
-import { commonStyles, fire, isDisabled, isTrue, s, useFocused, type ControlProps } from "./common";
+import { commonStyles, fire, isDisabled, isTrue, s, useFocused, type ControlProps, focusEvents } from "./common";
 import { kids, menuItems } from "./menu";
 
 export default function Button({ control, parentDisabled }: ControlProps) {
@@ -54,8 +54,7 @@ export default function Button({ control, parentDisabled }: ControlProps) {
       iconPressed: iconStyle,
     },
     onClick: () => fire(c, "click"),
-    onFocus: () => fire(c, "focus"),
-    onBlur: () => fire(c, "blur"),
+    ...focusEvents(c),
   };
   if (compound) return <CompoundButton {...props} />;
   if (toolbar) return <CommandBarButton {...props} />;

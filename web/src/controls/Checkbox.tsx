@@ -1,8 +1,7 @@
 // checkbox: Fluent Checkbox; `change` → "true"/"false" (no focus/blur, as the original).
 import { Checkbox as FCheckbox, type ICheckboxProps } from "@fluentui/react";
 import { domId } from "../util/props";
-import { sendEvent } from "../conn/connection";
-import { commonStyles, isDisabled, isTrue, s, useFocused, valueData, writeValue, type ControlProps } from "./common";
+import { commonStyles, isDisabled, isTrue, s, useFocused, type ControlProps, commit } from "./common";
 
 export default function Checkbox({ control: c, parentDisabled }: ControlProps) {
   const ref = useFocused(c);
@@ -16,8 +15,7 @@ export default function Checkbox({ control: c, parentDisabled }: ControlProps) {
     styles: { root: commonStyles(c) },
     onChange: (_e, checked) => {
       const v = checked ? "true" : "false";
-      writeValue(c, v);
-      sendEvent(c.i, "change", valueData(c, v));
+      commit(c, v);
     },
   };
   return <FCheckbox {...props} />;

@@ -3,8 +3,7 @@ import { ChoiceGroup as FChoiceGroup, useTheme, type IChoiceGroupProps } from "@
 import { useSubtree } from "../store/store";
 import { domId, str } from "../util/props";
 import { themeColor } from "../util/theme";
-import { sendEvent } from "../conn/connection";
-import { commonStyles, fire, isDisabled, s, useFocused, valueData, writeValue, type ControlProps } from "./common";
+import { commonStyles, isDisabled, s, useFocused, type ControlProps, commit, focusEvents } from "./common";
 import { options } from "./options";
 
 export default function ChoiceGroup({ control, parentDisabled }: ControlProps) {
@@ -33,11 +32,9 @@ export default function ChoiceGroup({ control, parentDisabled }: ControlProps) {
     onChange: (_e, o) => {
       if (!o) return;
       const v = String(o.key);
-      writeValue(c, v);
-      sendEvent(c.i, "change", valueData(c, v));
+      commit(c, v);
     },
-    onFocus: () => fire(c, "focus"),
-    onBlur: () => fire(c, "blur"),
+    ...focusEvents(c),
   };
   return <FChoiceGroup {...props} />;
 }

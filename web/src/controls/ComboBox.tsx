@@ -3,8 +3,7 @@
 import { ComboBox as FComboBox, SelectableOptionMenuItemType, type IComboBoxOption, type IComboBoxProps } from "@fluentui/react";
 import { useSubtree } from "../store/store";
 import { domId } from "../util/props";
-import { sendEvent } from "../conn/connection";
-import { commonStyles, fire, isDisabled, isTrue, s, useFocused, valueData, writeValue, type ControlProps } from "./common";
+import { commonStyles, isDisabled, isTrue, s, useFocused, type ControlProps, commit as commitValue, focusEvents } from "./common";
 import { options } from "./options";
 
 const splitKeys = (v: string | undefined) => (v ? v.split(",").map((x) => x.trim()).filter(Boolean) : []);
@@ -24,10 +23,7 @@ export default function ComboBox({ control, parentDisabled }: ControlProps) {
   const selectAll = opts.find((o) => o.itemType === SelectableOptionMenuItemType.SelectAll);
   const allOn = multi && selectable.length > 0 && selectable.every((o) => selected.includes(String(o.key)));
   const selectedKey: string[] | string | null = multi ? [...selected, ...(allOn && selectAll ? [String(selectAll.key)] : [])] : (selected[0] ?? null);
-  const commit = (v: string) => {
-    writeValue(c, v);
-    sendEvent(c.i, "change", valueData(c, v));
-  };
+  const commit = (v: string) => commitValue(c, v);
   const props: IComboBoxProps = {
     id: domId(c.i),
     label: s(c, "label"),
@@ -56,8 +52,7 @@ export default function ComboBox({ control, parentDisabled }: ControlProps) {
       const next = option.selected ? [...selected.filter((k) => k !== key), key] : selected.filter((k) => k !== key);
       commit(next.join(","));
     },
-    onFocus: () => fire(c, "focus"),
-    onBlur: () => fire(c, "blur"),
+    ...focusEvents(c),
   };
   return <FComboBox {...props} />;
 }

@@ -2,8 +2,7 @@
 // user's pick is written back as ISO-8601 UTC (or "" when cleared).
 import { DatePicker as FDatePicker, type IDatePickerProps } from "@fluentui/react";
 import { defaultPixels } from "../util/props";
-import { sendEvent } from "../conn/connection";
-import { fire, isDisabled, isTrue, s, useFocused, valueData, writeValue, type ControlProps } from "./common";
+import { isDisabled, isTrue, s, useFocused, type ControlProps, commit, focusEvents } from "./common";
 
 export default function DatePicker({ control: c, parentDisabled }: ControlProps) {
   const ref = useFocused(c);
@@ -26,11 +25,9 @@ export default function DatePicker({ control: c, parentDisabled }: ControlProps)
     onSelectDate: (date) => {
       const v = date ? date.toISOString() : "";
       if (v === (raw ?? "")) return;
-      writeValue(c, v);
-      sendEvent(c.i, "change", valueData(c, v));
+      commit(c, v);
     },
-    onFocus: () => fire(c, "focus"),
-    onBlur: () => fire(c, "blur"),
+    ...focusEvents(c),
   };
   return <FDatePicker {...props} />;
 }

@@ -2,8 +2,7 @@
 import { Dropdown as FDropdown, type IDropdownProps } from "@fluentui/react";
 import { useSubtree } from "../store/store";
 import { domId } from "../util/props";
-import { sendEvent } from "../conn/connection";
-import { commonStyles, fire, isDisabled, s, useFocused, valueData, writeValue, type ControlProps } from "./common";
+import { commonStyles, isDisabled, s, useFocused, type ControlProps, commit, focusEvents } from "./common";
 import { options } from "./options";
 
 export default function Dropdown({ control, parentDisabled }: ControlProps) {
@@ -25,11 +24,9 @@ export default function Dropdown({ control, parentDisabled }: ControlProps) {
     onChange: (_e, o) => {
       if (!o) return;
       const v = String(o.key);
-      writeValue(c, v);
-      sendEvent(c.i, "change", valueData(c, v));
+      commit(c, v);
     },
-    onFocus: () => fire(c, "focus"),
-    onBlur: () => fire(c, "blur"),
+    ...focusEvents(c),
   };
   return <FDropdown {...props} />;
 }

@@ -1,8 +1,7 @@
 // image: Fluent Image with fit modes and a border.
 import { Image as FImage, ImageFit, useTheme } from "@fluentui/react";
 import { defaultPixels, isTrue } from "../util/props";
-import { themeColor } from "../util/theme";
-import { s, type ControlProps } from "./common";
+import { borderStyles, s, type ControlProps } from "./common";
 
 const fits: Record<string, ImageFit> = {
   none: ImageFit.none,
@@ -15,12 +14,7 @@ const fits: Record<string, ImageFit> = {
 
 export default function Image({ control: c }: ControlProps) {
   const theme = useTheme();
-  const root: Record<string, string> = {};
-  const bs = s(c, "borderstyle"), bw = defaultPixels(s(c, "borderwidth")), bc = themeColor(theme, s(c, "bordercolor")), br = defaultPixels(s(c, "borderradius"));
-  if (bs) root.borderStyle = bs;
-  if (bw) root.borderWidth = bw;
-  if (bc) root.borderColor = bc;
-  if (br) root.borderRadius = br;
+  const root = borderStyles(c, theme);
   const fit = s(c, "fit");
   return (
     <FImage

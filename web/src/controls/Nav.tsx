@@ -6,7 +6,7 @@ import type { Control } from "../store/types";
 import { isTrue, str } from "../util/props";
 import { themeColor } from "../util/theme";
 import { sendEvent, writeProps } from "../conn/connection";
-import { isDisabled, s, valueData, writeValue, type ControlProps } from "./common";
+import { isDisabled, s, type ControlProps, commit } from "./common";
 import { kids } from "./menu";
 
 const key = (i: Control) => str(i.key) ?? str(i.text) ?? i.i;
@@ -65,8 +65,7 @@ export default function Nav({ control, parentDisabled }: ControlProps) {
         if (!item.url) ev?.preventDefault();
         const k = String(item.key);
         if (k === value) return;
-        writeValue(c, k);
-        sendEvent(c.i, "change", valueData(c, k));
+        commit(c, k);
       }}
       onLinkExpandClick={(ev, item) => {
         ev?.preventDefault();

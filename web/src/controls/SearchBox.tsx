@@ -4,7 +4,7 @@ import { SearchBox as FSearchBox, useTheme, type ISearchBoxProps } from "@fluent
 import { domId } from "../util/props";
 import { themeColor } from "../util/theme";
 import { sendEvent } from "../conn/connection";
-import { commonStyles, fire, isDisabled, isTrue, s, useFocused, valueData, writeValue, type ControlProps } from "./common";
+import { commonStyles, fire, isDisabled, isTrue, s, useFocused, valueData, writeValue, type ControlProps, focusEvents } from "./common";
 import { useLocalValue } from "./Textbox";
 
 export default function SearchBox({ control: c, parentDisabled }: ControlProps) {
@@ -30,8 +30,7 @@ export default function SearchBox({ control: c, parentDisabled }: ControlProps) 
     },
     onSearch: (v) => sendEvent(c.i, "search", v ?? ""),
     onClear: () => fire(c, "clear"),
-    onFocus: () => fire(c, "focus"),
-    onBlur: () => fire(c, "blur"),
+    ...focusEvents(c),
   };
   return <FSearchBox {...props} />;
 }

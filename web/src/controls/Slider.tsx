@@ -3,8 +3,7 @@
 import { useEffect, useRef, useState } from "react";
 import { Slider as FSlider, type ISliderProps } from "@fluentui/react";
 import { num } from "../util/props";
-import { sendEvent } from "../conn/connection";
-import { commonStyles, fire, isDisabled, isTrue, s, useFocused, valueData, writeValue, type ControlProps } from "./common";
+import { commonStyles, fire, isDisabled, isTrue, s, useFocused, type ControlProps, commit } from "./common";
 
 /** Digits after the point of a step, so 0.1 + 0.2 shows as 0.3. */
 const decimals = (x: number | undefined) => (x === undefined ? 0 : (String(x).split(".")[1] ?? "").length);
@@ -40,8 +39,7 @@ export default function Slider({ control: c, parentDisabled }: ControlProps) {
       const str = String(r);
       if (str === last.current) return;
       last.current = str;
-      writeValue(c, str);
-      sendEvent(c.i, "change", valueData(c, str));
+      commit(c, str);
     },
   };
   return (

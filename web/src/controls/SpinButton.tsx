@@ -3,8 +3,7 @@
 import { useEffect, useState } from "react";
 import { Position, SpinButton as FSpinButton, type ISpinButtonProps } from "@fluentui/react";
 import { num } from "../util/props";
-import { sendEvent } from "../conn/connection";
-import { commonStyles, fire, isDisabled, s, useFocused, valueData, writeValue, type ControlProps } from "./common";
+import { commonStyles, isDisabled, s, useFocused, type ControlProps, commit as commitValue, focusEvents } from "./common";
 
 const positions: Record<string, Position> = { left: Position.start, top: Position.top, right: Position.end, bottom: Position.bottom };
 
@@ -22,8 +21,7 @@ export default function SpinButton({ control: c, parentDisabled }: ControlProps)
     const str = String(Number(clamp(v).toFixed(digits)));
     setValue(str);
     if (str === (s(c, "value") ?? "")) return str;
-    writeValue(c, str);
-    sendEvent(c.i, "change", valueData(c, str));
+    commitValue(c, str);
     return str;
   };
   const props: ISpinButtonProps = {
@@ -43,8 +41,7 @@ export default function SpinButton({ control: c, parentDisabled }: ControlProps)
       const n = Number(v);
       return Number.isFinite(n) ? commit(n) : value;
     },
-    onFocus: () => fire(c, "focus"),
-    onBlur: () => fire(c, "blur"),
+    ...focusEvents(c),
   };
   return <FSpinButton {...props} data-pglet-id={c.i} />;
 }

@@ -2,7 +2,7 @@
 import { useEffect } from "react";
 import { Stack as FStack, useTheme, type IStackProps } from "@fluentui/react";
 import { Children } from "./ControlsList";
-import { commonStyles, defaultPixels, fire, isDisabled, isTrue, s, type ControlProps } from "./common";
+import { borderStyles, commonStyles, defaultPixels, fire, isDisabled, isTrue, s, type ControlProps } from "./common";
 import { themeColor } from "../util/theme";
 import type { Control } from "../store/types";
 import type { Theme } from "@fluentui/react";
@@ -20,17 +20,8 @@ export function stackProps(c: Control, theme: Theme, defaults: { gap?: string; p
   }
   const bg = themeColor(theme, s(c, "bgcolor"));
   if (bg) root.backgroundColor = bg;
-  const bs = s(c, "borderstyle");
-  const bw = defaultPixels(s(c, "borderwidth"));
-  const bc = themeColor(theme, s(c, "bordercolor"));
-  const br = defaultPixels(s(c, "borderradius"));
-  if (bs) root.borderStyle = bs;
-  if (bw) root.borderWidth = bw;
-  if (bc) root.borderColor = bc;
-  if (br) {
-    root.borderRadius = br;
-    if (parseFloat(br) !== 0) root.overflow = "hidden";
-  }
+  Object.assign(root, borderStyles(c, theme));
+  if (root.borderRadius && parseFloat(root.borderRadius) !== 0) root.overflow = "hidden";
   if (isTrue(c.scrollx)) root.overflowX = "auto";
   if (isTrue(c.scrolly)) root.overflowY = "auto";
   const gap = s(c, "gap") ?? defaults.gap ?? "10";

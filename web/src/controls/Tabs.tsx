@@ -3,9 +3,8 @@ import { Pivot, PivotItem, Stack } from "@fluentui/react";
 import { useControls } from "../store/store";
 import type { Control } from "../store/types";
 import { str } from "../util/props";
-import { sendEvent } from "../conn/connection";
 import { Children } from "./ControlsList";
-import { commonStyles, defaultPixels, isDisabled, isTrue, s, valueData, writeValue, type ControlProps } from "./common";
+import { commonStyles, defaultPixels, isDisabled, isTrue, s, type ControlProps, commit } from "./common";
 
 const tabKey = (t: Control) => str(t.key) ?? str(t.text) ?? t.i;
 
@@ -27,8 +26,7 @@ export default function Tabs({ control: c, parentDisabled }: ControlProps) {
         onLinkClick={(item) => {
           const k = item?.props.itemKey;
           if (k === undefined || k === value) return;
-          writeValue(c, k);
-          sendEvent(c.i, "change", valueData(c, k));
+          commit(c, k);
         }}
       >
         {tabs.map((t) => {

@@ -1,7 +1,7 @@
 // text: plain (Fluent Text with size variants and styles) or GitHub-flavoured Markdown.
 import { lazy, Suspense } from "react";
 import { Text as FText, useTheme, type ITextProps } from "@fluentui/react";
-import { commonStyles, defaultPixels, isTrue, s, type ControlProps } from "./common";
+import { borderStyles, commonStyles, isTrue, s, type ControlProps } from "./common";
 import { themeColor } from "../util/theme";
 import type { Control } from "../store/types";
 import type { Theme } from "@fluentui/react";
@@ -24,12 +24,7 @@ export function textStyles(c: Control, theme: Theme): Record<string, string> {
   if (align) st.textAlign = align;
   const border = s(c, "border");
   if (border) st.border = border;
-  const bs = s(c, "borderstyle"), bw = defaultPixels(s(c, "borderwidth")), bc = themeColor(theme, s(c, "bordercolor")), br = defaultPixels(s(c, "borderradius"));
-  if (bs) st.borderStyle = bs;
-  if (bw) st.borderWidth = bw;
-  if (bc) st.borderColor = bc;
-  if (br) st.borderRadius = br;
-  return st;
+  return { ...st, ...borderStyles(c, theme) };
 }
 
 export default function Text({ control: c }: ControlProps) {

@@ -4,7 +4,7 @@ import { useEffect, useState } from "react";
 import { TextField, useTheme, type ITextFieldProps } from "@fluentui/react";
 import { domId, int } from "../util/props";
 import { themeColor } from "../util/theme";
-import { commonStyles, fire, isDisabled, isTrue, s, useFocused, valueData, writeValue, type ControlProps } from "./common";
+import { commonStyles, isDisabled, isTrue, s, useFocused, valueData, writeValue, type ControlProps, focusEvents } from "./common";
 import { sendEvent } from "../conn/connection";
 
 /** Local value that follows the server's, so typing stays smooth while write-backs fly. */
@@ -55,8 +55,7 @@ export default function Textbox({ control: c, parentDisabled }: ControlProps) {
       writeValue(c, nv);
       if (isTrue(c.onchange)) sendEvent(c.i, "change", valueData(c, nv));
     },
-    onFocus: () => fire(c, "focus"),
-    onBlur: () => fire(c, "blur"),
+    ...focusEvents(c),
   };
   if (icon) props.iconProps = { iconName: icon };
   if (multiline && isTrue(c.shiftenter)) {

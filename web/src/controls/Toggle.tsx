@@ -1,8 +1,7 @@
 // toggle: Fluent Toggle; `change` → "true"/"false", plus focus/blur.
 import { Toggle as FToggle, type IToggleProps } from "@fluentui/react";
 import { domId } from "../util/props";
-import { sendEvent } from "../conn/connection";
-import { commonStyles, fire, isDisabled, isTrue, s, useFocused, valueData, writeValue, type ControlProps } from "./common";
+import { commonStyles, isDisabled, isTrue, s, useFocused, type ControlProps, commit, focusEvents } from "./common";
 
 export default function Toggle({ control: c, parentDisabled }: ControlProps) {
   const ref = useFocused(c);
@@ -18,11 +17,9 @@ export default function Toggle({ control: c, parentDisabled }: ControlProps) {
     styles: { root: commonStyles(c) },
     onChange: (_e, checked) => {
       const v = checked ? "true" : "false";
-      writeValue(c, v);
-      sendEvent(c.i, "change", valueData(c, v));
+      commit(c, v);
     },
-    onFocus: () => fire(c, "focus"),
-    onBlur: () => fire(c, "blur"),
+    ...focusEvents(c),
   };
   return <FToggle {...props} />;
 }

@@ -1,7 +1,9 @@
 // What every control shares: its props type, common sizes, disabled inheritance, focus,
 // event data and the write-back target (with the grid's `f` redirect).
 import { useEffect, useRef } from "react";
+import type { Theme } from "@fluentui/react";
 import type { Control, Props } from "../store/types";
+import { themeColor } from "../util/theme";
 import { defaultPixels, isTrue, str } from "../util/props";
 import { sendEvent, writeProps } from "../conn/connection";
 
@@ -41,6 +43,26 @@ export function writeValue(c: Control, value: string, prop = "value") {
     p[prop] = value;
   }
   writeProps([p]);
+}
+
+/** A user's new value: written back, then the `change` event (data convention of section 0). */
+export function commit(c: Control, value: string) {
+  writeValue(c, value);
+  sendEvent(c.i, "change", valueData(c, value));
+}
+
+/** `focus`/`blur` events with the control's data. */
+export const focusEvents = (c: Control) => ({ onFocus: () => fire(c, "focus"), onBlur: () => fire(c, "blur") });
+
+/** CSS border from borderStyle/Width/Color/Radius (colors by theme name). */
+export function borderStyles(c: Control, theme: Theme): Record<string, string> {
+  const out: Record<string, string> = {};
+  const bs = s(c, "borderstyle"), bw = defaultPixels(s(c, "borderwidth")), bc = themeColor(theme, s(c, "bordercolor")), br = defaultPixels(s(c, "borderradius"));
+  if (bs) out.borderStyle = bs;
+  if (bw) out.borderWidth = bw;
+  if (bc) out.borderColor = bc;
+  if (br) out.borderRadius = br;
+  return out;
 }
 
 /** Fires `name` on the control with its `data` (click/focus/blur convention). */

@@ -1,16 +1,14 @@
 // barchart: horizontal bars, one row per point of the first `data` set (x of total y).
 import { HorizontalBarChart, type IChartProps } from "@fluentui/react-charting";
 import { useTheme } from "@fluentui/react";
-import { useSubtree } from "../../store/store";
 import { defaultPixels, isTrue, num, str } from "../../util/props";
 import { themeColor } from "../../util/theme";
 import type { ControlProps } from "../common";
-import { cycle, points, series } from "./common";
+import { cycle, points, series, useChart } from "./common";
 
 export default function BarChart({ control }: ControlProps) {
   const theme = useTheme();
-  const tree = useSubtree(control.i);
-  const c = control.children ? control : (tree ?? control);
+  const c = useChart(control);
   const p = theme.palette;
   const palette = [p.themeDarker, p.themeDarkAlt, p.themeTertiary, p.themeLighter];
   const data: IChartProps[] = points(series(c)[0]).map((pt, i) => ({

@@ -1,16 +1,14 @@
 // linechart: every `data` child is one line; x is a number or a date.
 import { LineChart as FChart, type IChartProps, type ILineChartPoints } from "@fluentui/react-charting";
 import { useTheme } from "@fluentui/react";
-import { useSubtree } from "../../store/store";
 import { defaultPixels, int, isTrue, num, str } from "../../util/props";
 import { themeColor } from "../../util/theme";
 import type { ControlProps } from "../common";
-import { cycle, points, series, useWidth, yFormat } from "./common";
+import { cycle, points, series, useWidth, yFormat, useChart } from "./common";
 
 export default function LineChart({ control }: ControlProps) {
   const theme = useTheme();
-  const tree = useSubtree(control.i);
-  const c = control.children ? control : (tree ?? control);
+  const c = useChart(control);
   const [ref, width] = useWidth();
   const dates = (str(c.xtype) ?? "number").toLowerCase() === "date";
   const fmt = yFormat(str(c.yformat));

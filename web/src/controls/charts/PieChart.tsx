@@ -1,16 +1,14 @@
 // piechart: a donut (innerRadius 0 = a pie) from the first `data` set.
 import { DonutChart, type IChartProps } from "@fluentui/react-charting";
 import { useTheme } from "@fluentui/react";
-import { useSubtree } from "../../store/store";
 import { defaultPixels, int, isTrue, num, str } from "../../util/props";
 import { themeColor } from "../../util/theme";
 import type { ControlProps } from "../common";
-import { cycle, points, series, useWidth } from "./common";
+import { cycle, points, series, useWidth, useChart } from "./common";
 
 export default function PieChart({ control }: ControlProps) {
   const theme = useTheme();
-  const tree = useSubtree(control.i);
-  const c = control.children ? control : (tree ?? control);
+  const c = useChart(control);
   const [ref, width] = useWidth();
   const p = theme.palette;
   const palette = [p.themeDarker, p.themeDarkAlt, p.themeTertiary, p.themeLighter];

@@ -1,16 +1,14 @@
 // verticalbarchart: columns from the first `data` set; colors as a gradient list.
 import { VerticalBarChart as FChart, type IVerticalBarChartDataPoint } from "@fluentui/react-charting";
 import { useTheme } from "@fluentui/react";
-import { useSubtree } from "../../store/store";
 import { defaultPixels, int, isTrue, num, str } from "../../util/props";
 import { themeColor } from "../../util/theme";
 import type { ControlProps } from "../common";
-import { points, series, useWidth, yFormat } from "./common";
+import { points, series, useWidth, yFormat, useChart } from "./common";
 
 export default function VerticalBarChart({ control }: ControlProps) {
   const theme = useTheme();
-  const tree = useSubtree(control.i);
-  const c = control.children ? control : (tree ?? control);
+  const c = useChart(control);
   const [ref, width] = useWidth();
   const numeric = (str(c.xtype) ?? "string").toLowerCase() === "number";
   const fmt = yFormat(str(c.yformat));

@@ -3,6 +3,7 @@ import { useEffect, useRef, useState } from "react";
 import type { Control } from "../../store/types";
 import { num, str } from "../../util/props";
 import { kids } from "../menu";
+import { useSubtree } from "../../store/store";
 
 export const series = (c: Control) => kids(c, "data");
 export const points = (d: Control | undefined) => kids(d, "p");
@@ -15,6 +16,12 @@ export const numOrStr = (v: unknown) => {
 
 /** `{y}` template formatter. */
 export const yFormat = (fmt: string | undefined) => (fmt ? (y: number | string) => fmt.replace("{y}", String(y)) : undefined);
+
+/** A chart's record with its `data`/`p` subtree (detached, or from the store). */
+export function useChart(control: Control): Control {
+  const tree = useSubtree(control.i);
+  return control.children ? control : (tree ?? control);
+}
 
 /** Width of the wrapping div (charts need pixels); follows the layout. */
 export function useWidth() {
