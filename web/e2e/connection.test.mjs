@@ -2,14 +2,14 @@
 // application inactive, page expired, lost connection.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { fixture, ptest } from "./lib/fixture.mjs";
+import { fixture } from "./lib/fixture.mjs";
 import { Host } from "./lib/host.mjs";
 import { open } from "./lib/browser.mjs";
 
 // Short lifetimes so expiry happens within the test.
 const f = fixture({ serverArgs: ["--page-lifetime", "3s", "--sweep-interval", "200ms"] });
 
-ptest("not found, then the page shows when its program connects", async () => {
+test("not found, then the page shows when its program connects", async () => {
   const name = `late-${process.pid}`;
   const tab = await open(f.browser, `${f.server.url}/p/${name}`, { wait: false });
   await tab.getByTestId("not-found").waitFor();
@@ -35,7 +35,7 @@ test("application inactive when the app's host leaves", async () => {
   await tab.context().close();
 });
 
-ptest("page expired", async () => {
+test("page expired", async () => {
   const h = await f.page(["add text value='Short-lived'"], `expiring-${process.pid}`);
   const tab = await open(f.browser, h.url);
   await tab.getByText("Short-lived").waitFor();

@@ -6,7 +6,7 @@ import { execFile, spawn } from "node:child_process";
 import { existsSync, rmSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { createInterface } from "node:readline";
-import { fixture, ptest } from "./lib/fixture.mjs";
+import { fixture } from "./lib/fixture.mjs";
 import { CLIENT_BIN, clientEnv, stopDaemons } from "./lib/pipe.mjs";
 import { open } from "./lib/browser.mjs";
 
@@ -18,7 +18,7 @@ after(() => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
-ptest("examples/ci-progress.sh: the bar reaches 100% and the log has every step", async () => {
+test("examples/ci-progress.sh: the bar reaches 100% and the log has every step", async () => {
   const env = { ...pipeEnv, PATH: `${dirname(CLIENT_BIN)}:${process.env.PATH}`, PGLET_SERVER: f.server.url, CI_JOB_ID: "42", STEP_SECONDS: "0.05" };
   const out = await new Promise((res, rej) =>
     execFile("bash", [join(root, "examples/ci-progress.sh"), "5"], { env, timeout: 60000 }, (e, so, se) => (e ? rej(new Error(`${e.message}\n${se}`)) : res(so))),

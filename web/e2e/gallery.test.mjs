@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { rmSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { fixture, ptest } from "./lib/fixture.mjs";
+import { fixture } from "./lib/fixture.mjs";
 import { CLIENT_BIN, clientEnv, stopDaemons } from "./lib/pipe.mjs";
 import { open, shot } from "./lib/browser.mjs";
 
@@ -25,7 +25,7 @@ function gallery(page, theme) {
 }
 
 for (const theme of ["light", "dark"]) {
-  ptest(`gallery (${theme}): every control renders, desktop and 390 px`, async () => {
+  test(`gallery (${theme}): every control renders, desktop and 390 px`, async () => {
     const url = await gallery(`gallery-${theme}`, theme);
     assert.equal(url, `${f.server.url}/p/gallery-${theme}`);
     const tab = await f.tab({ url }, { width: 1280, height: 900 });

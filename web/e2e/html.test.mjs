@@ -1,11 +1,11 @@
 // The html control is sanitized: page content can format text but never run script.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { fixture, ptest } from "./lib/fixture.mjs";
+import { fixture } from "./lib/fixture.mjs";
 
 const f = fixture();
 
-ptest("html: <script>, onerror= and javascript: URLs run nothing; formatting stays", async () => {
+test("html: <script>, onerror= and javascript: URLs run nothing; formatting stays", async () => {
   const h = await f.page([
     `add html id=h value='<b>bold</b> <img id="bad" src="/nope.png" onerror="window.__pwned=1"><script>window.__pwned=2</script><a id="js" href="javascript:window.__pwned=3">x</a><svg><script>window.__pwned=4</script></svg><iframe src="javascript:parent.__pwned=5"></iframe>'`,
   ]);
@@ -29,7 +29,7 @@ ptest("html: <script>, onerror= and javascript: URLs run nothing; formatting sta
   f.noErrors(tab);
 });
 
-ptest("markdown text renders no raw HTML", async () => {
+test("markdown text renders no raw HTML", async () => {
   const h = await f.page([`add text id=md markdown value='hello <img src=x onerror="window.__pwned=7"> <script>window.__pwned=8</script>'`]);
   const tab = await f.tab(h);
   await tab.getByText("hello").waitFor();

@@ -5,14 +5,14 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fixture, getIs, ptest } from "./lib/fixture.mjs";
+import { fixture, getIs } from "./lib/fixture.mjs";
 import { PipeApp, PipePage } from "./lib/pipe.mjs";
 import { Server } from "./lib/server.mjs";
 import { open } from "./lib/browser.mjs";
 
 const f = fixture();
 
-ptest("shared page: two tabs stay in step", async () => {
+test("shared page: two tabs stay in step", async () => {
   const h = await f.page(["add textbox id=name label=Name", "add checkbox id=ok label=OK", "add text id=t value=start"]);
   const a = await f.tab(h);
   const b = await f.tab(h);
@@ -28,7 +28,7 @@ ptest("shared page: two tabs stay in step", async () => {
   f.noErrors(b);
 });
 
-ptest("app page: each tab gets its own session pipe", async () => {
+test("app page: each tab gets its own session pipe", async () => {
   const app = await PipeApp.open(f.server, `e2e-app-${process.pid}`);
   try {
     const a = await open(f.browser, app.url, { wait: false });
@@ -55,7 +55,7 @@ ptest("app page: each tab gets its own session pipe", async () => {
   }
 });
 
-ptest("restart: the open tab reconnects to the same page; a reload shows it", async () => {
+test("restart: the open tab reconnects to the same page; a reload shows it", async () => {
   const dir = mkdtempSync(join(tmpdir(), "pglet-e2e-restart-"));
   let s = await Server.start({ dataDir: dir });
   const h = await PipePage.open(s, "durable");

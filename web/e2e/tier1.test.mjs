@@ -3,11 +3,11 @@
 // through `get`.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { fixture, getIs, ptest } from "./lib/fixture.mjs";
+import { fixture, getIs } from "./lib/fixture.mjs";
 
 const f = fixture();
 
-ptest("page: title, hash both ways, resize", async () => {
+test("page: title, hash both ways, resize", async () => {
   const h = await f.page(["set page title='My page' hash=start"]);
   const tab = await f.tab(h);
   assert.equal(await tab.title(), "My page");
@@ -22,7 +22,7 @@ ptest("page: title, hash both ways, resize", async () => {
   f.noErrors(tab);
 });
 
-ptest("page: theme colors and dark mode come from the page's props", async () => {
+test("page: theme colors and dark mode come from the page's props", async () => {
   const h = await f.page(["add button id=pb text=Primary primary", "add text id=tx value=Text"]);
   const tab = await f.tab(h);
   const bg = (sel) => tab.locator(sel).evaluate((e) => getComputedStyle(e).backgroundColor);
@@ -37,7 +37,7 @@ ptest("page: theme colors and dark mode come from the page's props", async () =>
   f.noErrors(tab);
 });
 
-ptest("stack: horizontal layout, Enter in a textbox submits with data", async () => {
+test("stack: horizontal layout, Enter in a textbox submits with data", async () => {
   const h = await f.page([
     "add stack id=row horizontal\n  text value=Left\n  text value=Right",
     "add stack id=form onsubmit data=sent\n  textbox id=q label=Query",
@@ -55,7 +55,7 @@ ptest("stack: horizontal layout, Enter in a textbox submits with data", async ()
   f.noErrors(tab);
 });
 
-ptest("text: plain, sizes, markdown, append streams text", async () => {
+test("text: plain, sizes, markdown, append streams text", async () => {
   const h = await f.page([
     "add text id=t value='Hello' size=xLarge bold",
     "add text id=md markdown value='**strong** and [a link](http://example.com)\\n\\n| a | b |\\n|---|---|\\n| 1 | 2 |'",
@@ -73,7 +73,7 @@ ptest("text: plain, sizes, markdown, append streams text", async () => {
   f.noErrors(tab);
 });
 
-ptest("button: click, primary style, menu item click", async () => {
+test("button: click, primary style, menu item click", async () => {
   const h = await f.page([
     "add button id=b text='Do it' primary data=go",
     "add button id=m text=More\n  item id=one text=One data=first\n  item id=two text=Two\n    item id=deep text=Deep",
@@ -94,7 +94,7 @@ ptest("button: click, primary style, menu item click", async () => {
   f.noErrors(tab);
 });
 
-ptest("textbox: value written back per keystroke, change event only with onchange", async () => {
+test("textbox: value written back per keystroke, change event only with onchange", async () => {
   const h = await f.page(["add textbox id=plain label=Plain", "add textbox id=live label=Live onchange data=d", "add textbox id=multi multiline shiftenter value='one'"]);
   const tab = await f.tab(h);
   await tab.locator("#plain").pressSequentially("abc");
@@ -114,7 +114,7 @@ ptest("textbox: value written back per keystroke, change event only with onchang
   f.noErrors(tab);
 });
 
-ptest("checkbox and toggle: click changes value, event and write-back", async () => {
+test("checkbox and toggle: click changes value, event and write-back", async () => {
   const h = await f.page(["add checkbox id=cb label=Agree", "add toggle id=tg label=Power value=true ontext=On offtext=Off"]);
   const tab = await f.tab(h);
   await tab.getByText("Agree").click();
@@ -131,7 +131,7 @@ ptest("checkbox and toggle: click changes value, event and write-back", async ()
   f.noErrors(tab);
 });
 
-ptest("dropdown: shows value, selecting an option sends its key", async () => {
+test("dropdown: shows value, selecting an option sends its key", async () => {
   const h = await f.page(["add dropdown id=dd label=Color value=r\n  option key=r text=Red\n  option key=g text=Green\n  option key=b text=Blue"]);
   const tab = await f.tab(h);
   assert.equal(await tab.locator("#dd-option").textContent(), "Red");
@@ -144,7 +144,7 @@ ptest("dropdown: shows value, selecting an option sends its key", async () => {
   f.noErrors(tab);
 });
 
-ptest("tabs: selected tab content, clicking a tab sends its key", async () => {
+test("tabs: selected tab content, clicking a tab sends its key", async () => {
   const h = await f.page(["add tabs id=tabs value=b\n  tab text=A key=a\n    text value='Content A'\n  tab text=B key=b count=3\n    text value='Content B'"]);
   const tab = await f.tab(h);
   await tab.getByText("Content B").waitFor();
@@ -156,7 +156,7 @@ ptest("tabs: selected tab content, clicking a tab sends its key", async () => {
   f.noErrors(tab);
 });
 
-ptest("grid: rows, sorting, selection, templates write back to items", async () => {
+test("grid: rows, sorting, selection, templates write back to items", async () => {
   const h = await f.page([
     `add grid id=g selection=multiple
   columns
@@ -213,7 +213,7 @@ ptest("grid: rows, sorting, selection, templates write back to items", async () 
   f.noErrors(tab);
 });
 
-ptest("message: dismiss X and action buttons", async () => {
+test("message: dismiss X and action buttons", async () => {
   const h = await f.page([
     "add message id=m1 value='Saved' type=success dismiss",
     "add message id=m2 value='Delete file?' type=warning data=q\n  button text=Yes action=yes\n  button text=No",
@@ -229,7 +229,7 @@ ptest("message: dismiss X and action buttons", async () => {
   f.noErrors(tab);
 });
 
-ptest("progress and spinner: label, value, host updates", async () => {
+test("progress and spinner: label, value, host updates", async () => {
   const h = await f.page(["add progress id=p label=Copying description='file 1' value=30", "add progress id=busy label=Busy", "add spinner id=s label='Please wait' size=large"]);
   const tab = await f.tab(h);
   await tab.getByText("Copying").waitFor();
@@ -243,7 +243,7 @@ ptest("progress and spinner: label, value, host updates", async () => {
   f.noErrors(tab);
 });
 
-ptest("searchbox: typing, Enter searches, Escape clears", async () => {
+test("searchbox: typing, Enter searches, Escape clears", async () => {
   const h = await f.page(["add searchbox id=sb placeholder=Find onchange"]);
   const tab = await f.tab(h);
   await tab.locator("#sb").pressSequentially("cat");
@@ -257,7 +257,7 @@ ptest("searchbox: typing, Enter searches, Escape clears", async () => {
   f.noErrors(tab);
 });
 
-ptest("dialog: opens from the host, closing writes open=false and fires dismiss", async () => {
+test("dialog: opens from the host, closing writes open=false and fires dismiss", async () => {
   const h = await f.page(["add dialog id=d title='Delete?' subtext='Really delete it?' data=dd\n  text value='Body text'\n  footer\n    button id=ok text=OK primary"]);
   const tab = await f.tab(h);
   assert.equal(await tab.getByText("Delete?").count(), 0);

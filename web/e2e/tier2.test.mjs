@@ -2,11 +2,11 @@
 // and overlay controls, plus link, icon, image and panel, on pipe-built pages.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { fixture, getIs, ptest } from "./lib/fixture.mjs";
+import { fixture, getIs } from "./lib/fixture.mjs";
 
 const f = fixture();
 
-ptest("choicegroup: picking an option sends its key; disabled options stay disabled", async () => {
+test("choicegroup: picking an option sends its key; disabled options stay disabled", async () => {
   const h = await f.page(["add choicegroup id=cg label=Size value=m\n  option key=s text=Small\n  option key=m text=Medium\n  option key=l text=Large disabled"]);
   const tab = await f.tab(h);
   assert.equal(await tab.getByLabel("Medium").isChecked(), true);
@@ -17,7 +17,7 @@ ptest("choicegroup: picking an option sends its key; disabled options stay disab
   f.noErrors(tab);
 });
 
-ptest("combobox: single, multi-select and free-form values", async () => {
+test("combobox: single, multi-select and free-form values", async () => {
   const h = await f.page([
     "add combobox id=one label=One\n  option key=a text=Apple\n  option key=b text=Banana",
     "add combobox id=many label=Many multiselect\n  option key=x text=Xray\n  option key=y text=Yankee",
@@ -42,7 +42,7 @@ ptest("combobox: single, multi-select and free-form values", async () => {
   f.noErrors(tab);
 });
 
-ptest("slider: keyboard steps with a fractional step, value written back", async () => {
+test("slider: keyboard steps with a fractional step, value written back", async () => {
   const h = await f.page(["add slider id=sl label=Level min=0 max=1 step=0.1 value=0.5 showvalue"]);
   const tab = await f.tab(h);
   const thumb = tab.locator('[data-pglet-id="sl"] [role=slider]');
@@ -56,7 +56,7 @@ ptest("slider: keyboard steps with a fractional step, value written back", async
   f.noErrors(tab);
 });
 
-ptest("spinbutton: arrows change the value; host updates show (fixed quirk)", async () => {
+test("spinbutton: arrows change the value; host updates show (fixed quirk)", async () => {
   const h = await f.page(["add spinbutton id=sp label=Count min=0 max=10 step=1 value=3"]);
   const tab = await f.tab(h);
   const input = tab.locator('[data-pglet-id="sp"] input');
@@ -70,7 +70,7 @@ ptest("spinbutton: arrows change the value; host updates show (fixed quirk)", as
   f.noErrors(tab);
 });
 
-ptest("datepicker: picking a day writes an ISO UTC value", async () => {
+test("datepicker: picking a day writes an ISO UTC value", async () => {
   const h = await f.page(["add datepicker id=dp label=Start value='2024-03-10T12:00:00Z'"]);
   const tab = await f.tab(h);
   const input = tab.locator('[data-pglet-id="dp"]').locator("input").first();
@@ -84,7 +84,7 @@ ptest("datepicker: picking a day writes an ISO UTC value", async () => {
   f.noErrors(tab);
 });
 
-ptest("nav: clicking a link sends its key; expanding a group names the group", async () => {
+test("nav: clicking a link sends its key; expanding a group names the group", async () => {
   const h = await f.page(["add nav id=nav value=home\n  item text=Main key=main expanded=true\n    item key=home text=Home\n    item key=docs text=Docs"]);
   const tab = await f.tab(h);
   await tab.getByText("Docs").click();
@@ -95,7 +95,7 @@ ptest("nav: clicking a link sends its key; expanding a group names the group", a
   f.noErrors(tab);
 });
 
-ptest("toolbar: item, overflow and far items fire click", async () => {
+test("toolbar: item, overflow and far items fire click", async () => {
   const h = await f.page(["add toolbar id=tb\n  item id=new text=New icon=Add\n  far\n    item id=help text=Help\n  overflow\n    item id=more text=Settings"]);
   const tab = await f.tab(h);
   await tab.getByText("New").click();
@@ -108,7 +108,7 @@ ptest("toolbar: item, overflow and far items fire click", async () => {
   f.noErrors(tab);
 });
 
-ptest("callout: anchored to a button, dismissing writes visible=false", async () => {
+test("callout: anchored to a button, dismissing writes visible=false", async () => {
   const h = await f.page(["add button id=anchor text=Anchor", "add callout id=co target=anchor data=x\n  text value='Callout text'"]);
   const tab = await f.tab(h);
   await tab.getByText("Callout text").waitFor();
@@ -121,7 +121,7 @@ ptest("callout: anchored to a button, dismissing writes visible=false", async ()
   f.noErrors(tab);
 });
 
-ptest("panel: opens, light dismiss writes open=false", async () => {
+test("panel: opens, light dismiss writes open=false", async () => {
   const h = await f.page(["add panel id=pn title='Settings panel' lightdismiss open=true\n  text value='Inside'\n  footer\n    button id=save text=Save"]);
   const tab = await f.tab(h);
   await tab.getByText("Settings panel").waitFor();
@@ -133,7 +133,7 @@ ptest("panel: opens, light dismiss writes open=false", async () => {
   f.noErrors(tab);
 });
 
-ptest("link, icon and image: text, url, click, icon font from this server", async () => {
+test("link, icon and image: text, url, click, icon font from this server", async () => {
   const h = await f.page(["add link id=ln value='Read more' url='http://127.0.0.1:1/x' data=lk", "add icon id=ic name=Heart color=red size=32", "add image id=im src='/favicon.ico' alt='Logo' width=40"]);
   const tab = await f.tab(h);
   assert.equal(await tab.locator("#ln").getAttribute("href"), "http://127.0.0.1:1/x");
@@ -148,7 +148,7 @@ ptest("link, icon and image: text, url, click, icon font from this server", asyn
   f.noErrors(tab);
 });
 
-ptest("charts and persona render from data points", async () => {
+test("charts and persona render from data points", async () => {
   const h = await f.page([
     "add linechart id=lc legend\n  data legend=CPU\n    p x=1 y=10\n    p x=2 y=30\n    p x=3 y=20",
     "add piechart id=pc\n  data\n    p legend=A value=30\n    p legend=B value=70",

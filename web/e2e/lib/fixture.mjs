@@ -1,29 +1,11 @@
 // One server and one browser per test file; one pipe-driven page per test.
-import { after, before, test } from "node:test";
-import { execFileSync } from "node:child_process";
+import { after, before } from "node:test";
 import assert from "node:assert/strict";
 import { Server } from "./server.mjs";
-import { CLIENT_BIN, PipePage } from "./pipe.mjs";
+import { PipePage } from "./pipe.mjs";
 import { launch, open } from "./browser.mjs";
 
 let seq = 0;
-
-/**
- * Why pipe tests cannot run, or false. Only one case: a `pglet` whose pipe proxy is not built
- * yet says "not implemented" (any other failure makes the tests fail, as it should).
- */
-function pipeSkip() {
-  try {
-    execFileSync("grep", ["-q", "-a", "pglet page: not implemented yet", CLIENT_BIN], { stdio: "ignore" });
-    return `${CLIENT_BIN}: the pipe proxy (pglet page/app) is not implemented in this build`;
-  } catch {
-    return false;
-  }
-}
-export const PIPE_SKIP = pipeSkip();
-
-/** A test that needs `pglet page`/`pglet app` pipes. */
-export const ptest = (name, fn) => test(name, { skip: PIPE_SKIP }, fn);
 
 /** Starts the server and browser for this file; returns helpers. */
 export function fixture({ serverArgs = [], env = {} } = {}) {
