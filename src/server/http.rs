@@ -14,8 +14,8 @@ struct Assets;
 fn asset(path: &str) -> Option<Response<Vec<u8>>> {
     let file = Assets::get(path)?;
     let mime = mime_guess::from_path(path).first_or_octet_stream();
-    // Hashed bundles never change; everything else is revalidated.
-    let cache = if path.starts_with("assets/") {
+    // Hashed bundles and icon fonts never change; everything else is revalidated.
+    let cache = if path.starts_with("assets/") || path.starts_with("fonts/") {
         "public, max-age=31536000, immutable"
     } else {
         "no-cache"
