@@ -3,7 +3,6 @@
 
 use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 /// Attribute names that are structure, never props (`set` and browsers cannot change them).
 pub const SYSTEM_ATTRS: &[&str] = &["id", "to", "from", "at", "t", "p", "i", "c"];
@@ -19,7 +18,7 @@ pub struct Control {
     pub i: String,
     pub c: Vec<String>,
     pub at: Option<String>,
-    pub props: BTreeMap<String, String>,
+    pub props: super::Props,
 }
 
 /// Length of `s` as a JSON string literal, quotes included, as serde_json escapes it.

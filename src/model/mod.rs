@@ -4,9 +4,11 @@
 pub mod control;
 pub mod event;
 pub mod page_name;
+pub mod props;
 pub mod tree;
 
 pub use control::Control;
 pub use event::Event;
 pub use page_name::PageName;
+pub use props::Props;
 pub use tree::Tree;

@@ -50,7 +50,7 @@ enum UndoOp {
         id: String,
         t: String,
         at: Option<String>,
-        props: BTreeMap<String, String>,
+        props: super::Props,
     },
     /// Restore a cleaned control's children list.
     Children { id: String, c: Vec<String> },
@@ -201,7 +201,7 @@ impl Tree {
                         self.size -= 2 + quoted_len(k) + quoted_len(o);
                     }
                     if append {
-                        c.props.entry(k.clone()).or_default().push_str(v);
+                        c.props.get_or_default(k).push_str(v);
                     } else if v.is_empty() {
                         c.props.remove(k);
                     } else {

@@ -1,0 +1,211 @@
+//! A control's props: a map from lower-case name to string value, sorted by name (the wire
+//! lists them sorted). Controls hold a handful of props, so they live in one exactly sized
+//! vector searched by bisection: a `BTreeMap` node costs ~540 bytes even for one entry,
+//! which made props the largest part of a page's memory. A control that collects very many
+//! props switches to a `BTreeMap`, so inserting stays logarithmic.
+
+use serde::de::{MapAccess, Visitor};
+use serde::ser::SerializeMap;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::collections::BTreeMap;
+
+/// Beyond this many props a control keeps them in a `BTreeMap`.
+const SMALL_MAX: usize = 64;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Props {
+    Small(Vec<(String, String)>),
+    Large(BTreeMap<String, String>),
+}
+
+impl Default for Props {
+    fn default() -> Self {
+        Props::Small(Vec::new())
+    }
+}
+
+impl Props {
+    pub fn new() -> Props {
+        Props::default()
+    }
+
+    pub fn len(&self) -> usize {
+        match self {
+            Props::Small(v) => v.len(),
+            Props::Large(m) => m.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn get(&self, k: &str) -> Option<&String> {
+        match self {
+            Props::Small(v) => v
+                .binary_search_by(|(x, _)| x.as_str().cmp(k))
+                .ok()
+                .map(|i| &v[i].1),
+            Props::Large(m) => m.get(k),
+        }
+    }
+
+    pub fn contains_key(&self, k: &str) -> bool {
+        self.get(k).is_some()
+    }
+
+    /// Sets `k`; returns the old value.
+    pub fn insert(&mut self, k: String, val: String) -> Option<String> {
+        match self {
+            Props::Small(v) => match v.binary_search_by(|(x, _)| x.as_str().cmp(&k)) {
+                Ok(i) => Some(std::mem::replace(&mut v[i].1, val)),
+                Err(i) => {
+                    if v.len() >= SMALL_MAX {
+                        let mut m: BTreeMap<String, String> =
+                            std::mem::take(v).into_iter().collect();
+                        m.insert(k, val);
+                        *self = Props::Large(m);
+                    } else {
+                        // Exact capacity: most controls never get another prop.
+                        v.reserve_exact(1);
+                        v.insert(i, (k, val));
+                    }
+                    None
+                }
+            },
+            Props::Large(m) => m.insert(k, val),
+        }
+    }
+
+    pub fn remove(&mut self, k: &str) -> Option<String> {
+        match self {
+            Props::Small(v) => {
+                let i = v.binary_search_by(|(x, _)| x.as_str().cmp(k)).ok()?;
+                let (_, old) = v.remove(i);
+                if v.len() < v.capacity() / 2 {
+                    v.shrink_to_fit();
+                }
+                Some(old)
+            }
+            Props::Large(m) => m.remove(k),
+        }
+    }
+
+    /// The value of `k`, inserted empty if missing (for `append`).
+    pub fn get_or_default(&mut self, k: &str) -> &mut String {
+        if !self.contains_key(k) {
+            self.insert(k.to_string(), String::new());
+        }
+        match self {
+            Props::Small(v) => {
+                let i = v
+                    .binary_search_by(|(x, _)| x.as_str().cmp(k))
+                    .unwrap_or_else(|i| i.min(v.len().saturating_sub(1)));
+                &mut v[i].1
+            }
+            Props::Large(m) => m.entry(k.to_string()).or_default(),
+        }
+    }
+
+    /// Props in name order.
+    pub fn iter(&self) -> Box<dyn Iterator<Item = (&String, &String)> + '_> {
+        match self {
+            Props::Small(v) => Box::new(v.iter().map(|(k, v)| (k, v))),
+            Props::Large(m) => Box::new(m.iter()),
+        }
+    }
+}
+
+impl FromIterator<(String, String)> for Props {
+    fn from_iter<I: IntoIterator<Item = (String, String)>>(iter: I) -> Self {
+        let mut p = Props::new();
+        for (k, v) in iter {
+            p.insert(k, v);
+        }
+        p
+    }
+}
+
+impl<'a> IntoIterator for &'a Props {
+    type Item = (&'a String, &'a String);
+    type IntoIter = Box<dyn Iterator<Item = (&'a String, &'a String)> + 'a>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+/// Serialized as a map, exactly as the `BTreeMap` it replaces (same JSON, same bincode).
+impl Serialize for Props {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(self.len()))?;
+        for (k, v) in self.iter() {
+            m.serialize_entry(k, v)?;
+        }
+        m.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Props {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Props;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a map of props")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Props, A::Error> {
+                let n = a.size_hint().unwrap_or(0).min(SMALL_MAX);
+                let mut v: Vec<(String, String)> = Vec::with_capacity(n);
+                let mut sorted = true;
+                while let Some((k, val)) = a.next_entry::<String, String>()? {
+                    sorted &= v.last().is_none_or(|(last, _)| *last < k);
+                    v.push((k, val));
+                }
+                if sorted && v.len() <= SMALL_MAX {
+                    v.shrink_to_fit();
+                    return Ok(Props::Small(v));
+                }
+                Ok(v.into_iter().collect())
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn behaves_as_a_sorted_map_small_and_large() {
+        let mut p = Props::new();
+        let mut m = BTreeMap::new();
+        for i in (0..200).rev().chain(0..50) {
+            let (k, v) = (format!("k{}", i * 7 % 131), format!("v{i}"));
+            assert_eq!(p.insert(k.clone(), v.clone()), m.insert(k, v));
+            if i % 5 == 0 {
+                let r = format!("k{}", i * 3 % 131);
+                assert_eq!(p.remove(&r), m.remove(&r));
+            }
+            assert!(p.iter().eq(m.iter()));
+        }
+        p.get_or_default("zz").push_str("x");
+        p.get_or_default("k1").push_str("y");
+        m.entry("zz".to_string()).or_default().push_str("x");
+        m.entry("k1".to_string()).or_default().push_str("y");
+        assert!(p.iter().eq(m.iter()));
+        let mut small = Props::new();
+        small.get_or_default("a").push_str("1");
+        small.get_or_default("c").push_str("3");
+        small.get_or_default("b").push_str("2");
+        let j = serde_json::to_string(&small).unwrap();
+        assert_eq!(j, r#"{"a":"1","b":"2","c":"3"}"#);
+        let back: Props = serde_json::from_str(&j).unwrap();
+        assert_eq!(back, small);
+        let bm: BTreeMap<String, String> = serde_json::from_str(&j).unwrap();
+        assert_eq!(
+            bincode::serialize(&bm).unwrap(),
+            bincode::serialize(&small).unwrap()
+        );
+    }
+}
