@@ -21,7 +21,10 @@ use std::path::PathBuf;
 use target::{Kind, Target};
 
 #[derive(Parser, Debug)]
-#[command(name = "pglet-load", about = "Side-by-side load generator for Pglet servers")]
+#[command(
+    name = "pglet-load",
+    about = "Side-by-side load generator for Pglet servers"
+)]
 struct Args {
     /// Our `pglet` binary.
     #[arg(long)]
@@ -38,9 +41,18 @@ struct Args {
     /// Work directory (data dirs, TMPDIRs) and where results.json and table.md go.
     #[arg(long)]
     out: PathBuf,
-    /// Comma list of suites: ws, pages, restart, pipe (default all).
+    /// Comma list of suites: ws (= setf, batch, tree, fan), pages, restart, pipe.
     #[arg(long, default_value = "ws,pages,restart,pipe")]
     only: String,
+    /// Override: number of batches of 100 (profiling runs).
+    #[arg(long)]
+    batches: Option<usize>,
+    /// Override: number of pipelined `setf` (profiling runs).
+    #[arg(long)]
+    setf: Option<usize>,
+    /// Override: fan-out iterations per browser count (profiling runs).
+    #[arg(long)]
+    fan_iters: Option<usize>,
     /// Which of our durabilities to run (comma list of strict, batched).
     #[arg(long, default_value = "strict,batched")]
     durability: String,
@@ -71,11 +83,23 @@ fn main() -> Result<()> {
 }
 
 async fn run(args: Args) -> Result<()> {
-    let sz = if args.short { Sizes::short() } else { Sizes::full() };
+    let mut sz = if args.short {
+        Sizes::short()
+    } else {
+        Sizes::full()
+    };
+    sz.batches = args.batches.unwrap_or(sz.batches);
+    sz.setf = args.setf.unwrap_or(sz.setf);
+    sz.fan_iters = args.fan_iters.unwrap_or(sz.fan_iters);
     let rounds = if args.short { 1 } else { args.rounds.max(1) };
     let suites: Vec<&str> = args.only.split(',').map(str::trim).collect();
     let mut targets = Vec::new();
-    for d in args.durability.split(',').map(str::trim) {
+    for d in args
+        .durability
+        .split(',')
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+    {
         let kind = match d {
             "strict" => Kind::Strict,
             "batched" => Kind::Batched,
@@ -107,10 +131,13 @@ async fn run(args: Args) -> Result<()> {
     for round in 0..rounds {
         for t in &targets {
             let k = t.kind.key();
-            if suites.contains(&"ws") {
+            if ["ws", "setf", "batch", "tree", "fan"]
+                .iter()
+                .any(|x| suites.contains(x))
+            {
                 eprintln!("[round {round}] {}: websocket measures", t.kind.label());
                 let d = fresh(format!("{k}-ws"))?;
-                scenarios::ws_suite(t, &d, &sz, round, &mut res)
+                scenarios::ws_suite(t, &d, &sz, round, &suites, &mut res)
                     .await
                     .with_context(|| format!("{}: websocket measures", t.kind.label()))?;
                 std::fs::remove_dir_all(&d).ok();
@@ -141,7 +168,10 @@ async fn run(args: Args) -> Result<()> {
                 std::fs::remove_dir_all(&d).ok();
             }
             if suites.contains(&"restart") && t.kind == Kind::Strict && round == 0 {
-                eprintln!("[round {round}] {}: filling a store, then restarting", t.kind.label());
+                eprintln!(
+                    "[round {round}] {}: filling a store, then restarting",
+                    t.kind.label()
+                );
                 let d = fresh(format!("{k}-restart"))?;
                 let events = scenarios::restart(t, &d, &sz, &mut res)
                     .await
@@ -171,7 +201,14 @@ async fn run(args: Args) -> Result<()> {
 /// In CI the numbers are not judged, but every measure must have produced them.
 fn short_checks(res: &Results, kinds: &[Kind]) -> Result<()> {
     for k in kinds.iter().filter(|k| k.is_ours()) {
-        for key in ["ws_setf_rate", "ws_batch_rate", "add10k_ms", "full10k_ms", "fan10_ms", "pages_rss_mb"] {
+        for key in [
+            "ws_setf_rate",
+            "ws_batch_rate",
+            "add10k_ms",
+            "full10k_ms",
+            "fan10_ms",
+            "pages_rss_mb",
+        ] {
             anyhow::ensure!(res.get(*k, key).is_some(), "{}: no {key}", k.label());
         }
     }

@@ -81,12 +81,20 @@ fn ms(d: Duration) -> f64 {
 pub async fn setf_pipelined(s: &Running, n: usize, res: &mut Results) -> Result<()> {
     let mut h = Host::connect(&s.ws_url()).await?;
     let page = h.register("load/setf", false).await?;
-    h.cmd(&page, &command("add", &["text"], &[("id", "x"), ("value", "0")], &[]))
-        .await?;
+    h.cmd(
+        &page,
+        &command("add", &["text"], &[("id", "x"), ("value", "0")], &[]),
+    )
+    .await?;
     let frames: Vec<String> = (1..=n)
         .map(|i| {
             let v = i.to_string();
-            command_frame("", &page, "0", &command("setf", &["x"], &[("value", &v)], &[]))
+            command_frame(
+                "",
+                &page,
+                "0",
+                &command("setf", &["x"], &[("value", &v)], &[]),
+            )
         })
         .collect();
     let gid = h.next_id();
@@ -135,7 +143,9 @@ pub async fn batches(s: &Running, n: usize, res: &mut Results) -> Result<()> {
         ensure!(err.is_empty(), "batch error: {err}");
     }
     let dt = t0.elapsed();
-    let last = h.cmd(&page, &command("get", &["t99", "value"], &[], &[])).await?;
+    let last = h
+        .cmd(&page, &command("get", &["t99", "value"], &[], &[]))
+        .await?;
     ensure!(last == n.to_string(), "after {n} batches t99 = {last:?}");
     res.add(s.kind, "ws_batch_rate", (100 * n) as f64 / dt.as_secs_f64());
     res.extend(s.kind, "ws_batch_ms", &lat);
@@ -187,7 +197,10 @@ pub async fn big_tree(s: &Running, sz: &Sizes, round: usize, res: &mut Results) 
     ensure!(err.is_empty(), "{}: big add: {err}", s.kind.label());
     let frame = watcher.await??;
     let v: serde_json::Value = serde_json::from_str(&frame)?;
-    let got = v["payload"]["controls"].as_array().map(|a| a.len()).unwrap_or(0);
+    let got = v["payload"]["controls"]
+        .as_array()
+        .map(|a| a.len())
+        .unwrap_or(0);
     ensure!(
         got == sz.tree_size(),
         "{}: browser got {got} controls, expected {}",
@@ -214,8 +227,11 @@ pub async fn big_tree(s: &Running, sz: &Sizes, round: usize, res: &mut Results) 
 pub async fn fan_out(s: &Running, sz: &Sizes, res: &mut Results) -> Result<()> {
     let mut h = Host::connect(&s.ws_url()).await?;
     let page = h.register("load/fan", false).await?;
-    h.cmd(&page, &command("add", &["text"], &[("id", "x"), ("value", "0")], &[]))
-        .await?;
+    h.cmd(
+        &page,
+        &command("add", &["text"], &[("id", "x"), ("value", "0")], &[]),
+    )
+    .await?;
     let (tx, mut rx) = mpsc::unbounded_channel::<Instant>();
     let mut readers = Vec::new();
     let mut connected = 0;
@@ -237,7 +253,8 @@ pub async fn fan_out(s: &Running, sz: &Sizes, res: &mut Results) -> Result<()> {
             connected += 1;
         }
         // Let connect events reach the host before timing.
-        h.cmd(&page, &command("get", &["x", "value"], &[], &[])).await?;
+        h.cmd(&page, &command("get", &["x", "value"], &[], &[]))
+            .await?;
         let key = match n {
             1 => "fan1_ms",
             10 => "fan10_ms",
@@ -249,7 +266,12 @@ pub async fn fan_out(s: &Running, sz: &Sizes, res: &mut Results) -> Result<()> {
             iter += 1;
             let v = format!("v{iter}");
             let id = h.next_id();
-            let f = command_frame(&id, &page, "0", &command("set", &["x"], &[("value", &v)], &[]));
+            let f = command_frame(
+                &id,
+                &page,
+                "0",
+                &command("set", &["x"], &[("value", &v)], &[]),
+            );
             let t0 = Instant::now();
             h.send(f).await?;
             let mut last = t0;
@@ -320,7 +342,8 @@ pub async fn restart(t: &Target, dir: &Path, sz: &Sizes, res: &mut Results) -> R
             let mut events = 0u64;
             for p in (c..pages).step_by(CONNS) {
                 let page = h.register(&format!("big/p{p}"), false).await?;
-                let lines: Vec<String> = (0..100).map(|k| format!("text id=t{k} value=0")).collect();
+                let lines: Vec<String> =
+                    (0..100).map(|k| format!("text id=t{k} value=0")).collect();
                 h.cmd(&page, &command("add", &[], &[], &lines)).await?;
                 events += 100;
                 for b in 0..batches {
@@ -329,7 +352,9 @@ pub async fn restart(t: &Target, dir: &Path, sz: &Sizes, res: &mut Results) -> R
                         .map(|k| command("set", &[&format!("t{k}")], &[("value", &v)], &[]))
                         .collect();
                     let id = h.next_id();
-                    let r = h.request_frame(&id, batch_frame(&id, &page, "0", &cmds)).await?;
+                    let r = h
+                        .request_frame(&id, batch_frame(&id, &page, "0", &cmds))
+                        .await?;
                     let err = r["error"].as_str().unwrap_or("");
                     ensure!(err.is_empty(), "batch: {err}");
                     events += 100;
@@ -349,7 +374,9 @@ pub async fn restart(t: &Target, dir: &Path, sz: &Sizes, res: &mut Results) -> R
         res.add(t.kind, "restart_ms", ms(s.startup));
         let mut h = Host::connect(&s.ws_url()).await?;
         let page = h.register("big/p0", true).await?;
-        let v = h.cmd(&page, &command("get", &["t99", "value"], &[], &[])).await?;
+        let v = h
+            .cmd(&page, &command("get", &["t99", "value"], &[], &[]))
+            .await?;
         ensure!(
             v == sz.restart_batches.to_string(),
             "after restart t99 = {v:?}"
@@ -361,14 +388,30 @@ pub async fn restart(t: &Target, dir: &Path, sz: &Sizes, res: &mut Results) -> R
 }
 
 /// Startup and idle RSS of a fresh server, then the WS measures on it.
-pub async fn ws_suite(t: &Target, dir: &Path, sz: &Sizes, round: usize, res: &mut Results) -> Result<()> {
+pub async fn ws_suite(
+    t: &Target,
+    dir: &Path,
+    sz: &Sizes,
+    round: usize,
+    only: &[&str],
+    res: &mut Results,
+) -> Result<()> {
     let s = t.start(dir).await?;
     res.add(t.kind, "startup_ms", ms(s.startup));
     res.add(t.kind, "idle_rss_mb", s.rss()? as f64 / (1 << 20) as f64);
-    setf_pipelined(&s, sz.setf, res).await?;
-    batches(&s, sz.batches, res).await?;
-    big_tree(&s, sz, round, res).await?;
-    fan_out(&s, sz, res).await?;
+    let on = |name: &str| only.contains(&"ws") || only.contains(&name);
+    if on("setf") {
+        setf_pipelined(&s, sz.setf, res).await?;
+    }
+    if on("batch") {
+        batches(&s, sz.batches, res).await?;
+    }
+    if on("tree") {
+        big_tree(&s, sz, round, res).await?;
+    }
+    if on("fan") {
+        fan_out(&s, sz, res).await?;
+    }
     s.stop()?;
     Ok(())
 }

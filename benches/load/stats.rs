@@ -23,25 +23,115 @@ pub struct Measure {
 pub const MEASURES: &[Measure] = &[
     m("pipe_set_ms", "pipe `set` round trip", "ms", Better::Lower),
     m("pipe_get_ms", "pipe `get` round trip", "ms", Better::Lower),
-    m("pipe_setf_rate", "pipe back-to-back `setf`, commands/s", "/s", Better::Higher),
-    m("pipe_setf_delivered", "pipe back-to-back `setf`, delivered", "%", Better::Higher),
-    m("pipe_setf_paced_rate", "pipe paced `setf` (lossless), commands/s", "/s", Better::Higher),
-    m("pipe_setf_paced_gap_us", "pipe paced `setf`: gap between commands", "µs", Better::Lower),
-    m("ws_setf_rate", "WS `setf` pipelined, commands/s", "/s", Better::Higher),
-    m("ws_batch_rate", "WS batches of 100 `set`, commands/s", "/s", Better::Higher),
-    m("ws_batch_ms", "WS batch of 100 round trip", "ms", Better::Lower),
-    m("add10k_ms", "`add` of 10,000 controls until a browser has it", "ms", Better::Lower),
-    m("add10k_reply_ms", "`add` of 10,000 controls, host reply", "ms", Better::Lower),
-    m("full10k_ms", "new browser gets the 10,000-control state", "ms", Better::Lower),
-    m("fan1_ms", "one `set` reaching 1 browser", "ms", Better::Lower),
-    m("fan10_ms", "one `set` reaching 10 browsers", "ms", Better::Lower),
-    m("fan100_ms", "one `set` reaching 100 browsers", "ms", Better::Lower),
-    m("fan500_ms", "one `set` reaching 500 browsers", "ms", Better::Lower),
-    m("pages_ms", "1,000 pages × 100 controls, time", "ms", Better::Lower),
-    m("pages_rss_mb", "1,000 pages × 100 controls, server RSS", "MiB", Better::Lower),
+    m(
+        "pipe_setf_rate",
+        "pipe back-to-back `setf`, commands/s",
+        "/s",
+        Better::Higher,
+    ),
+    m(
+        "pipe_setf_delivered",
+        "pipe back-to-back `setf`, delivered",
+        "%",
+        Better::Higher,
+    ),
+    m(
+        "pipe_setf_paced_rate",
+        "pipe paced `setf` (lossless), commands/s",
+        "/s",
+        Better::Higher,
+    ),
+    m(
+        "pipe_setf_paced_gap_us",
+        "pipe paced `setf`: gap between commands",
+        "µs",
+        Better::Lower,
+    ),
+    m(
+        "ws_setf_rate",
+        "WS `setf` pipelined, commands/s",
+        "/s",
+        Better::Higher,
+    ),
+    m(
+        "ws_batch_rate",
+        "WS batches of 100 `set`, commands/s",
+        "/s",
+        Better::Higher,
+    ),
+    m(
+        "ws_batch_ms",
+        "WS batch of 100 round trip",
+        "ms",
+        Better::Lower,
+    ),
+    m(
+        "add10k_ms",
+        "`add` of 10,000 controls until a browser has it",
+        "ms",
+        Better::Lower,
+    ),
+    m(
+        "add10k_reply_ms",
+        "`add` of 10,000 controls, host reply",
+        "ms",
+        Better::Lower,
+    ),
+    m(
+        "full10k_ms",
+        "new browser gets the 10,000-control state",
+        "ms",
+        Better::Lower,
+    ),
+    m(
+        "fan1_ms",
+        "one `set` reaching 1 browser",
+        "ms",
+        Better::Lower,
+    ),
+    m(
+        "fan10_ms",
+        "one `set` reaching 10 browsers",
+        "ms",
+        Better::Lower,
+    ),
+    m(
+        "fan100_ms",
+        "one `set` reaching 100 browsers",
+        "ms",
+        Better::Lower,
+    ),
+    m(
+        "fan500_ms",
+        "one `set` reaching 500 browsers",
+        "ms",
+        Better::Lower,
+    ),
+    m(
+        "pages_ms",
+        "1,000 pages × 100 controls, time",
+        "ms",
+        Better::Lower,
+    ),
+    m(
+        "pages_rss_mb",
+        "1,000 pages × 100 controls, server RSS",
+        "MiB",
+        Better::Lower,
+    ),
     m("idle_rss_mb", "idle RSS", "MiB", Better::Lower),
-    m("startup_ms", "startup (spawn to serving, empty store)", "ms", Better::Lower),
-    m("restart_ms", "restart to serving, 1,000,000 events stored", "ms", Better::Lower),
+    m(
+        "startup_ms",
+        "startup (spawn to serving, empty store)",
+        "ms",
+        Better::Lower,
+    ),
+    m(
+        "restart_ms",
+        "restart to serving, 1,000,000 events stored",
+        "ms",
+        Better::Lower,
+    ),
 ];
 
 const fn m(key: &'static str, title: &'static str, unit: &'static str, better: Better) -> Measure {
@@ -65,7 +155,10 @@ impl Results {
         self.samples.entry((kind, key)).or_default().push(v);
     }
     pub fn extend(&mut self, kind: Kind, key: &'static str, vs: &[f64]) {
-        self.samples.entry((kind, key)).or_default().extend_from_slice(vs);
+        self.samples
+            .entry((kind, key))
+            .or_default()
+            .extend_from_slice(vs);
     }
     pub fn get(&self, kind: Kind, key: &str) -> Option<&Vec<f64>> {
         self.samples
@@ -125,19 +218,97 @@ enum Check {
 }
 
 const GOALS: &[Goal] = &[
-    g("pipe `set` round trip p50, batched", Kind::Batched, "pipe_set_ms", Some("pipe_set_ms"), Check::AtMost(0.4)),
-    g("pipe `set` round trip p50, strict", Kind::Strict, "pipe_set_ms", Some("pipe_set_ms"), Check::AtMost(1.0)),
-    g("back-to-back `setf` through the pipe, batched", Kind::Batched, "pipe_setf_rate", Some("pipe_setf_paced_rate"), Check::Delivered(10.0)),
-    g("back-to-back `setf` through the pipe, strict", Kind::Strict, "pipe_setf_rate", Some("pipe_setf_paced_rate"), Check::Delivered(10.0)),
-    g("WebSocket batches of 100, commands/s, batched", Kind::Batched, "ws_batch_rate", Some("ws_batch_rate"), Check::AtLeast(4.0)),
-    g("WebSocket batches of 100, commands/s, strict", Kind::Strict, "ws_batch_rate", Some("ws_batch_rate"), Check::AtLeast(4.0)),
-    g("full 10,000-control state to a new browser, batched", Kind::Batched, "full10k_ms", Some("full10k_ms"), Check::AtMost(0.3)),
-    g("full 10,000-control state to a new browser, strict", Kind::Strict, "full10k_ms", Some("full10k_ms"), Check::AtMost(0.3)),
-    g("one `set` to 500 browsers, batched", Kind::Batched, "fan500_ms", Some("fan500_ms"), Check::AtMost(0.5)),
-    g("one `set` to 500 browsers, strict", Kind::Strict, "fan500_ms", Some("fan500_ms"), Check::AtMost(0.5)),
-    g("RSS with 1,000 pages × 100 controls, batched", Kind::Batched, "pages_rss_mb", Some("pages_rss_mb"), Check::AtMost(0.7)),
-    g("RSS with 1,000 pages × 100 controls, strict", Kind::Strict, "pages_rss_mb", Some("pages_rss_mb"), Check::AtMost(0.7)),
-    g("restart to serving, 1,000,000 events", Kind::Strict, "restart_ms", None, Check::AbsAtMostMs(1000.0)),
+    g(
+        "pipe `set` round trip p50, batched",
+        Kind::Batched,
+        "pipe_set_ms",
+        Some("pipe_set_ms"),
+        Check::AtMost(0.4),
+    ),
+    g(
+        "pipe `set` round trip p50, strict",
+        Kind::Strict,
+        "pipe_set_ms",
+        Some("pipe_set_ms"),
+        Check::AtMost(1.0),
+    ),
+    g(
+        "back-to-back `setf` through the pipe, batched",
+        Kind::Batched,
+        "pipe_setf_rate",
+        Some("pipe_setf_paced_rate"),
+        Check::Delivered(10.0),
+    ),
+    g(
+        "back-to-back `setf` through the pipe, strict",
+        Kind::Strict,
+        "pipe_setf_rate",
+        Some("pipe_setf_paced_rate"),
+        Check::Delivered(10.0),
+    ),
+    g(
+        "WebSocket batches of 100, commands/s, batched",
+        Kind::Batched,
+        "ws_batch_rate",
+        Some("ws_batch_rate"),
+        Check::AtLeast(4.0),
+    ),
+    g(
+        "WebSocket batches of 100, commands/s, strict",
+        Kind::Strict,
+        "ws_batch_rate",
+        Some("ws_batch_rate"),
+        Check::AtLeast(4.0),
+    ),
+    g(
+        "full 10,000-control state to a new browser, batched",
+        Kind::Batched,
+        "full10k_ms",
+        Some("full10k_ms"),
+        Check::AtMost(0.3),
+    ),
+    g(
+        "full 10,000-control state to a new browser, strict",
+        Kind::Strict,
+        "full10k_ms",
+        Some("full10k_ms"),
+        Check::AtMost(0.3),
+    ),
+    g(
+        "one `set` to 500 browsers, batched",
+        Kind::Batched,
+        "fan500_ms",
+        Some("fan500_ms"),
+        Check::AtMost(0.5),
+    ),
+    g(
+        "one `set` to 500 browsers, strict",
+        Kind::Strict,
+        "fan500_ms",
+        Some("fan500_ms"),
+        Check::AtMost(0.5),
+    ),
+    g(
+        "RSS with 1,000 pages × 100 controls, batched",
+        Kind::Batched,
+        "pages_rss_mb",
+        Some("pages_rss_mb"),
+        Check::AtMost(0.7),
+    ),
+    g(
+        "RSS with 1,000 pages × 100 controls, strict",
+        Kind::Strict,
+        "pages_rss_mb",
+        Some("pages_rss_mb"),
+        Check::AtMost(0.7),
+    ),
+    g(
+        "restart to serving, 1,000,000 events",
+        Kind::Strict,
+        "restart_ms",
+        None,
+        Check::AbsAtMostMs(1000.0),
+    ),
 ];
 
 const fn g(
@@ -160,7 +331,10 @@ const fn g(
 pub fn report(r: &Results, kinds: &[Kind]) -> String {
     let mut out = String::new();
     let has_ref = kinds.contains(&Kind::Reference);
-    let _ = writeln!(out, "### Targets (issue 6): ratios ours / reference, medians of this run\n");
+    let _ = writeln!(
+        out,
+        "### Targets (issue 6): ratios ours / reference, medians of this run\n"
+    );
     let _ = writeln!(out, "| target | ours | reference | ratio | goal | met? |");
     let _ = writeln!(out, "|---|---|---|---|---|---|");
     for goal in GOALS {
@@ -168,7 +342,9 @@ pub fn report(r: &Results, kinds: &[Kind]) -> String {
             continue;
         }
         let ours = r.median(goal.ours, goal.key);
-        let reference = goal.reference_key.and_then(|k| r.median(Kind::Reference, k));
+        let reference = goal
+            .reference_key
+            .and_then(|k| r.median(Kind::Reference, k));
         let ratio = match (ours, reference) {
             (Some(o), Some(f)) if f != 0.0 => Some(o / f),
             _ => None,
@@ -215,7 +391,10 @@ pub fn report(r: &Results, kinds: &[Kind]) -> String {
             }
         );
     }
-    let _ = writeln!(out, "\n### Every measure: median (p99) over all samples of the run\n");
+    let _ = writeln!(
+        out,
+        "\n### Every measure: median (p99) over all samples of the run\n"
+    );
     let mut head = String::from("| measure |");
     let mut rule = String::from("|---|");
     for k in kinds {
