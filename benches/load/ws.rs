@@ -18,7 +18,10 @@ pub type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
 pub const TIMEOUT: Duration = Duration::from_secs(60);
 
 pub async fn connect(url: &str) -> Result<Socket> {
+    // tungstenite zeroes its whole read buffer (128 KiB by default) for every read; with
+    // hundreds of browser stand-ins that memset alone made the client the bottleneck.
     let cfg = WebSocketConfig::default()
+        .read_buffer_size(8 * 1024)
         .max_message_size(Some(256 << 20))
         .max_frame_size(Some(256 << 20));
     let (ws, _) = tokio_tungstenite::connect_async_with_config(url, Some(cfg), true).await?;
