@@ -3,7 +3,7 @@
 //! browsers, 1,000 pages × 100 controls with RSS, and restart with a big store.
 
 use crate::stats::Results;
-use crate::target::{Kind, Running, Target};
+use crate::target::{Running, Target};
 use crate::ws::{self, batch_frame, command, command_frame, Host};
 use anyhow::{bail, ensure, Context, Result};
 use futures_util::StreamExt;

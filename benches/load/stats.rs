@@ -181,7 +181,7 @@ pub fn quantile(v: &[f64], q: f64) -> Option<f64> {
     }
     let mut s = v.to_vec();
     s.sort_by(f64::total_cmp);
-    if q == 0.5 && s.len() % 2 == 0 {
+    if q == 0.5 && s.len().is_multiple_of(2) {
         return Some((s[s.len() / 2 - 1] + s[s.len() / 2]) / 2.0);
     }
     let rank = ((q * s.len() as f64).ceil() as usize).clamp(1, s.len());
@@ -412,7 +412,11 @@ pub fn report(r: &Results, kinds: &[Kind]) -> String {
         if !kinds.iter().any(|k| r.get(*k, m.key).is_some()) {
             continue;
         }
-        let mut line = format!("| {} ({}) |", m.title, m.unit);
+        let arrow = match m.better {
+            Better::Lower => "lower is better",
+            Better::Higher => "higher is better",
+        };
+        let mut line = format!("| {} ({}; {arrow}) |", m.title, m.unit);
         for k in kinds {
             let n = r.get(*k, m.key).map(|v| v.len()).unwrap_or(0);
             let cell = if n > 1 {

@@ -48,7 +48,6 @@ pub struct Running {
     pub child: Child,
     /// Spawn to the first answered registration.
     pub startup: Duration,
-    pub data_dir: PathBuf,
 }
 
 pub fn free_port() -> Result<u16> {
@@ -88,7 +87,6 @@ impl Target {
             port,
             child,
             startup: Duration::ZERO,
-            data_dir: dir.to_path_buf(),
         };
         run.wait_serving(t0).await?;
         Ok(run)

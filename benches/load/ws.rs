@@ -93,11 +93,6 @@ impl Host {
         Ok(())
     }
 
-    pub async fn flush(&mut self) -> Result<()> {
-        self.ws.flush().await?;
-        Ok(())
-    }
-
     /// Reads until the reply with `id`; other frames (events) are skipped.
     pub async fn wait_reply(&mut self, id: &str) -> Result<Value> {
         let tag = format!("\"id\":\"{id}\"");

@@ -189,15 +189,15 @@ mod tests {
             }
             assert!(p.iter().eq(m.iter()));
         }
-        p.get_or_default("zz").push_str("x");
-        p.get_or_default("k1").push_str("y");
-        m.entry("zz".to_string()).or_default().push_str("x");
-        m.entry("k1".to_string()).or_default().push_str("y");
+        p.get_or_default("zz").push('x');
+        p.get_or_default("k1").push('y');
+        m.entry("zz".to_string()).or_default().push('x');
+        m.entry("k1".to_string()).or_default().push('y');
         assert!(p.iter().eq(m.iter()));
         let mut small = Props::new();
-        small.get_or_default("a").push_str("1");
-        small.get_or_default("c").push_str("3");
-        small.get_or_default("b").push_str("2");
+        small.get_or_default("a").push('1');
+        small.get_or_default("c").push('3');
+        small.get_or_default("b").push('2');
         let j = serde_json::to_string(&small).unwrap();
         assert_eq!(j, r#"{"a":"1","b":"2","c":"3"}"#);
         let back: Props = serde_json::from_str(&j).unwrap();
