@@ -120,6 +120,11 @@ async fn run(args: Args) -> Result<()> {
     std::fs::create_dir_all(&args.out)?;
     let work = args.out.join("work");
     let mut res = Results::default();
+    if args.short {
+        res.notes.push(
+            "short (CI) mode: every size is scaled down (titles name the full sizes); the numbers only show the measures run".into(),
+        );
+    }
     let fresh = |name: String| -> Result<PathBuf> {
         let d = work.join(name);
         if d.exists() {
