@@ -4,6 +4,7 @@
 //! which made props the largest part of a page's memory. A control that collects very many
 //! props switches to a `BTreeMap`, so inserting stays logarithmic.
 
+use super::SmallStr;
 use serde::de::{MapAccess, Visitor};
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -14,8 +15,8 @@ const SMALL_MAX: usize = 64;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Props {
-    Small(Vec<(String, String)>),
-    Large(BTreeMap<String, String>),
+    Small(Vec<(SmallStr, SmallStr)>),
+    Large(BTreeMap<SmallStr, SmallStr>),
 }
 
 impl Default for Props {
@@ -40,13 +41,13 @@ impl Props {
         self.len() == 0
     }
 
-    pub fn get(&self, k: &str) -> Option<&String> {
+    pub fn get(&self, k: &str) -> Option<&str> {
         match self {
             Props::Small(v) => v
                 .binary_search_by(|(x, _)| x.as_str().cmp(k))
                 .ok()
-                .map(|i| &v[i].1),
-            Props::Large(m) => m.get(k),
+                .map(|i| v[i].1.as_str()),
+            Props::Large(m) => m.get(k).map(SmallStr::as_str),
         }
     }
 
@@ -55,13 +56,14 @@ impl Props {
     }
 
     /// Sets `k`; returns the old value.
-    pub fn insert(&mut self, k: String, val: String) -> Option<String> {
+    pub fn insert(&mut self, k: impl Into<SmallStr>, val: impl Into<SmallStr>) -> Option<SmallStr> {
+        let (k, val): (SmallStr, SmallStr) = (k.into(), val.into());
         match self {
-            Props::Small(v) => match v.binary_search_by(|(x, _)| x.as_str().cmp(&k)) {
+            Props::Small(v) => match v.binary_search_by(|(x, _)| x.as_str().cmp(k.as_str())) {
                 Ok(i) => Some(std::mem::replace(&mut v[i].1, val)),
                 Err(i) => {
                     if v.len() >= SMALL_MAX {
-                        let mut m: BTreeMap<String, String> =
+                        let mut m: BTreeMap<SmallStr, SmallStr> =
                             std::mem::take(v).into_iter().collect();
                         m.insert(k, val);
                         *self = Props::Large(m);
@@ -77,7 +79,7 @@ impl Props {
         }
     }
 
-    pub fn remove(&mut self, k: &str) -> Option<String> {
+    pub fn remove(&mut self, k: &str) -> Option<SmallStr> {
         match self {
             Props::Small(v) => {
                 let i = v.binary_search_by(|(x, _)| x.as_str().cmp(k)).ok()?;
@@ -91,33 +93,24 @@ impl Props {
         }
     }
 
-    /// The value of `k`, inserted empty if missing (for `append`).
-    pub fn get_or_default(&mut self, k: &str) -> &mut String {
-        if !self.contains_key(k) {
-            self.insert(k.to_string(), String::new());
-        }
-        match self {
-            Props::Small(v) => {
-                let i = v
-                    .binary_search_by(|(x, _)| x.as_str().cmp(k))
-                    .unwrap_or_else(|i| i.min(v.len().saturating_sub(1)));
-                &mut v[i].1
-            }
-            Props::Large(m) => m.entry(k.to_string()).or_default(),
-        }
+    /// Appends `tail` to the value of `k` (a missing prop counts as empty).
+    pub fn append(&mut self, k: &str, tail: &str) {
+        let mut v = self.get(k).unwrap_or("").to_string();
+        v.push_str(tail);
+        self.insert(k, v);
     }
 
     /// Props in name order.
-    pub fn iter(&self) -> Box<dyn Iterator<Item = (&String, &String)> + '_> {
+    pub fn iter(&self) -> Box<dyn Iterator<Item = (&str, &str)> + '_> {
         match self {
-            Props::Small(v) => Box::new(v.iter().map(|(k, v)| (k, v))),
-            Props::Large(m) => Box::new(m.iter()),
+            Props::Small(v) => Box::new(v.iter().map(|(k, v)| (k.as_str(), v.as_str()))),
+            Props::Large(m) => Box::new(m.iter().map(|(k, v)| (k.as_str(), v.as_str()))),
         }
     }
 }
 
-impl FromIterator<(String, String)> for Props {
-    fn from_iter<I: IntoIterator<Item = (String, String)>>(iter: I) -> Self {
+impl<K: Into<SmallStr>, V: Into<SmallStr>> FromIterator<(K, V)> for Props {
+    fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Self {
         let mut p = Props::new();
         for (k, v) in iter {
             p.insert(k, v);
@@ -127,8 +120,8 @@ impl FromIterator<(String, String)> for Props {
 }
 
 impl<'a> IntoIterator for &'a Props {
-    type Item = (&'a String, &'a String);
-    type IntoIter = Box<dyn Iterator<Item = (&'a String, &'a String)> + 'a>;
+    type Item = (&'a str, &'a str);
+    type IntoIter = Box<dyn Iterator<Item = (&'a str, &'a str)> + 'a>;
     fn into_iter(self) -> Self::IntoIter {
         self.iter()
     }
@@ -155,9 +148,9 @@ impl<'de> Deserialize<'de> for Props {
             }
             fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Props, A::Error> {
                 let n = a.size_hint().unwrap_or(0).min(SMALL_MAX);
-                let mut v: Vec<(String, String)> = Vec::with_capacity(n);
+                let mut v: Vec<(SmallStr, SmallStr)> = Vec::with_capacity(n);
                 let mut sorted = true;
-                while let Some((k, val)) = a.next_entry::<String, String>()? {
+                while let Some((k, val)) = a.next_entry::<SmallStr, SmallStr>()? {
                     sorted &= v.last().is_none_or(|(last, _)| *last < k);
                     v.push((k, val));
                 }
@@ -165,7 +158,11 @@ impl<'de> Deserialize<'de> for Props {
                     v.shrink_to_fit();
                     return Ok(Props::Small(v));
                 }
-                Ok(v.into_iter().collect())
+                let mut p = Props::new();
+                for (k, val) in v {
+                    p.insert(k, val);
+                }
+                Ok(p)
             }
         }
         d.deserialize_map(V)
@@ -182,22 +179,25 @@ mod tests {
         let mut m = BTreeMap::new();
         for i in (0..200).rev().chain(0..50) {
             let (k, v) = (format!("k{}", i * 7 % 131), format!("v{i}"));
-            assert_eq!(p.insert(k.clone(), v.clone()), m.insert(k, v));
+            assert_eq!(
+                p.insert(k.clone(), v.clone()).map(String::from),
+                m.insert(k, v)
+            );
             if i % 5 == 0 {
                 let r = format!("k{}", i * 3 % 131);
-                assert_eq!(p.remove(&r), m.remove(&r));
+                assert_eq!(p.remove(&r).map(String::from), m.remove(&r));
             }
-            assert!(p.iter().eq(m.iter()));
+            assert!(p.iter().eq(m.iter().map(|(k, v)| (k.as_str(), v.as_str()))));
         }
-        p.get_or_default("zz").push('x');
-        p.get_or_default("k1").push('y');
+        p.append("zz", "x");
+        p.append("k1", "y");
         m.entry("zz".to_string()).or_default().push('x');
         m.entry("k1".to_string()).or_default().push('y');
-        assert!(p.iter().eq(m.iter()));
+        assert!(p.iter().eq(m.iter().map(|(k, v)| (k.as_str(), v.as_str()))));
         let mut small = Props::new();
-        small.get_or_default("a").push('1');
-        small.get_or_default("c").push('3');
-        small.get_or_default("b").push('2');
+        small.append("a", "1");
+        small.append("c", "3");
+        small.append("b", "2");
         let j = serde_json::to_string(&small).unwrap();
         assert_eq!(j, r#"{"a":"1","b":"2","c":"3"}"#);
         let back: Props = serde_json::from_str(&j).unwrap();
