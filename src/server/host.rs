@@ -241,6 +241,7 @@ pub fn command(state: &State, conn: &Conn, id: &str, payload: &str) {
         }
     };
     if !returns {
+        conn.wrote(ticket);
         return;
     }
     let resp = match reply {
