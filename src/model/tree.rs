@@ -343,6 +343,22 @@ impl Tree {
         }
     }
 
+    /// Rebuilds the control map with full nodes and trims children lists to their length.
+    /// Controls added one by one leave `BTreeMap` nodes about 60 % full; after a big `add`
+    /// (or a recovery) rebuilding costs a few µs per hundred controls and saves a third of
+    /// the map's memory.
+    pub fn compact(&mut self) {
+        let map = std::mem::take(&mut self.controls);
+        // Sorted input: `collect` bulk-builds the tree with full nodes.
+        self.controls = map
+            .into_iter()
+            .map(|(k, mut c)| {
+                c.c.shrink_to_fit();
+                (k, c)
+            })
+            .collect();
+    }
+
     /// Recomputes the size from scratch (for checks and after loading a snapshot).
     pub fn recomputed_size(&self) -> usize {
         self.controls.values().map(Control::json_len).sum()
@@ -393,6 +409,21 @@ mod tests {
         assert_eq!(t.len(), 1);
         t.rollback(u);
         assert_eq!(t, before);
+    }
+
+    #[test]
+    fn compact_changes_nothing_visible() {
+        let mut t = Tree::new();
+        add(&mut t, "stack", "page", "s", None);
+        for i in 0..300 {
+            add(&mut t, "text", "s", &format!("s:{i}"), None);
+        }
+        let before = t.clone();
+        t.compact();
+        assert_eq!(t, before);
+        assert!(t.controls().map(|c| &c.i).eq(before.controls().map(|c| &c.i)));
+        assert_eq!(t.get("s").unwrap().c.capacity(), 300);
+        assert_eq!(t.size(), t.recomputed_size());
     }
 
     #[test]
