@@ -108,13 +108,18 @@ impl ServerArgs {
 
     /// The data directory: the flag, else `$XDG_DATA_HOME/pglet-rs` (or the OS equivalent).
     pub fn resolved_data_dir(&self) -> PathBuf {
-        if let Some(d) = &self.data_dir {
-            return d.clone();
+        match &self.data_dir {
+            Some(d) => d.clone(),
+            None => default_data_dir(),
         }
-        dirs::data_local_dir()
-            .unwrap_or_else(std::env::temp_dir)
-            .join("pglet-rs")
     }
+}
+
+/// `$XDG_DATA_HOME/pglet-rs` (or the OS equivalent): where pages live by default.
+pub fn default_data_dir() -> PathBuf {
+    dirs::data_local_dir()
+        .unwrap_or_else(std::env::temp_dir)
+        .join("pglet-rs")
 }
 
 /// Parses a duration such as `90s`, `15m`, `6h`, `7d` (a bare number is seconds); `0` means

@@ -22,6 +22,21 @@ struct Cli {
     log_level: String,
 }
 
+#[derive(clap::Args)]
+struct InspectArgs {
+    /// The data directory (default: the server's default).
+    #[arg(long, env = "PGLET_DATA_DIR")]
+    data_dir: Option<std::path::PathBuf>,
+}
+
+fn inspect(a: InspectArgs) -> anyhow::Result<()> {
+    let dir = a.data_dir.unwrap_or_else(pglet::config::default_data_dir);
+    for r in pglet::store::inspect::report(&dir)? {
+        println!("{}", serde_json::to_string(&r)?);
+    }
+    Ok(())
+}
+
 #[derive(Subcommand)]
 enum Cmd {
     /// Run the server.
@@ -30,6 +45,8 @@ enum Cmd {
     Page(pglet::client::PageArgs),
     /// Serve an app; prints the page URL, then a command pipe per new session.
     App(pglet::client::AppArgs),
+    /// List what a data directory holds (one JSON line per session); the server must be stopped.
+    Inspect(InspectArgs),
     /// The background pipe proxy (started by `pglet page`/`pglet app` on demand).
     #[command(hide = true)]
     Client(pglet::client::DaemonArgs),
@@ -60,6 +77,7 @@ fn main() {
         Cmd::Page(a) => pglet::client::page_main(a),
         Cmd::App(a) => pglet::client::app_main(a),
         Cmd::Client(a) => pglet::client::daemon_main(a),
+        Cmd::Inspect(a) => inspect(a),
     };
     if let Err(e) = res {
         eprintln!("pglet: {e:#}");

@@ -2,6 +2,14 @@
 //! and the background proxy daemon (`pglet client`) that owns the command/event pipes and
 //! speaks the WebSocket host protocol to servers.
 
+mod control;
+mod daemon;
+mod fifo;
+mod launch;
+mod link;
+mod pipe;
+mod uds;
+
 use clap::Args;
 
 /// `pglet page [ns/]NAME`: connect a shared page, print `<command-pipe> <page-url>`, exit.
@@ -60,17 +68,86 @@ pub struct ConnectArgs {
 #[derive(Debug, Clone, Args)]
 pub struct DaemonArgs {}
 
+impl ConnectArgs {
+    /// The server base URL; without `--server`, the local default one (started if needed).
+    fn server(&self) -> anyhow::Result<String> {
+        if self.web {
+            anyhow::bail!(
+                "the hosted service (--web) is not supported by this build; use --server URL"
+            );
+        }
+        match &self.server {
+            Some(s) => Ok(launch::normalize_server(s)),
+            None => {
+                let (url, port) = launch::default_server();
+                launch::ensure_local_server(port)?;
+                Ok(url)
+            }
+        }
+    }
+
+    fn connect(&self, name: &Option<String>) -> anyhow::Result<control::Connect> {
+        Ok(control::Connect {
+            server: self.server()?,
+            name: name.clone().unwrap_or_else(|| "*".into()),
+            token: self.token.clone().unwrap_or_default(),
+            permissions: self.permissions.clone().unwrap_or_default(),
+            all_events: self.all_events,
+            ticker_ms: self.ticker,
+            uds: self.uds,
+            ..Default::default()
+        })
+    }
+}
+
+fn channel(req: &control::Request) -> anyhow::Result<control::Channel> {
+    let paths = control::Paths::new();
+    control::ensure_daemon(&paths)?;
+    Ok(control::Channel::send(&paths, req)?)
+}
+
 pub fn page_main(args: PageArgs) -> anyhow::Result<()> {
-    let _ = args;
-    anyhow::bail!("pglet page: not implemented yet")
+    let mut c = args.common.connect(&args.name)?;
+    c.update = args.update;
+    c.lifetime = args.lifetime.clone();
+    let mut ch = channel(&control::Request::Page(c))?;
+    let rep = ch
+        .next()?
+        .ok_or_else(|| anyhow::anyhow!("the pipe proxy closed the connection"))?;
+    if !rep.error.is_empty() {
+        anyhow::bail!("{}", rep.error);
+    }
+    println!("{} {}", rep.pipe, rep.url);
+    if !args.common.no_window {
+        launch::open_browser(&rep.url);
+    }
+    Ok(())
 }
 
 pub fn app_main(args: AppArgs) -> anyhow::Result<()> {
-    let _ = args;
-    anyhow::bail!("pglet app: not implemented yet")
+    use std::io::Write;
+    let c = args.common.connect(&args.name)?;
+    let mut ch = channel(&control::Request::App(c))?;
+    let mut out = std::io::stdout();
+    let mut first = true;
+    while let Some(rep) = ch.next()? {
+        if !rep.error.is_empty() {
+            anyhow::bail!("{}", rep.error);
+        }
+        if first {
+            writeln!(out, "{}", rep.url)?;
+            if !args.common.no_window {
+                launch::open_browser(&rep.url);
+            }
+            first = false;
+        } else {
+            writeln!(out, "{}", rep.pipe)?;
+        }
+        out.flush()?;
+    }
+    anyhow::bail!("the pipe proxy stopped")
 }
 
-pub fn daemon_main(args: DaemonArgs) -> anyhow::Result<()> {
-    let _ = args;
-    anyhow::bail!("pglet client: not implemented yet")
+pub fn daemon_main(_args: DaemonArgs) -> anyhow::Result<()> {
+    daemon::run()
 }

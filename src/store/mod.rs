@@ -7,6 +7,7 @@
 
 pub mod codec;
 mod flusher;
+pub mod inspect;
 pub mod recovery;
 
 use crate::model::{Event, Tree};

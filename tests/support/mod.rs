@@ -2,6 +2,8 @@
 //! a minimal WebSocket client that speaks the host/browser JSON protocol.
 #![allow(dead_code)]
 
+pub mod vectors;
+
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
@@ -26,7 +28,11 @@ pub struct Server {
 impl Server {
     /// Starts `pglet server` on a free port with `dir` as its data dir; waits until it answers.
     pub fn start(dir: &Path, extra: &[&str], env: &[(&str, &str)]) -> Server {
-        let port = free_port();
+        Self::start_on(free_port(), dir, extra, env)
+    }
+
+    /// Like [`Server::start`] on a given port (a restart where clients reconnect).
+    pub fn start_on(port: u16, dir: &Path, extra: &[&str], env: &[(&str, &str)]) -> Server {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_pglet"));
         cmd.args(["server", "--port", &port.to_string(), "--data-dir"])
             .arg(dir)

@@ -1,0 +1,103 @@
+//! What `pglet page` / `pglet app` do before asking the proxy: turn `--server` into a base
+//! URL, start a local `pglet server` when none is given and none answers, open a browser.
+
+use std::net::{TcpStream, ToSocketAddrs};
+use std::time::{Duration, Instant};
+
+/// `host:port` → `http://host:port`; trailing `/` trimmed (reference rules).
+pub fn normalize_server(s: &str) -> String {
+    let s = s.trim().trim_end_matches('/');
+    if s.contains("://") {
+        s.to_string()
+    } else {
+        format!("http://{s}")
+    }
+}
+
+/// The default server: `http://localhost:<PGLET_SERVER_PORT or 8550>`.
+pub fn default_server() -> (String, u16) {
+    let port = std::env::var("PGLET_SERVER_PORT")
+        .ok()
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(8550);
+    (format!("http://localhost:{port}"), port)
+}
+
+fn answers(host: &str, port: u16) -> bool {
+    let Ok(addrs) = (host, port).to_socket_addrs() else {
+        return false;
+    };
+    addrs
+        .into_iter()
+        .any(|a| TcpStream::connect_timeout(&a, Duration::from_millis(300)).is_ok())
+}
+
+/// Starts `pglet server --port PORT` in the background (default data dir, its own process
+/// group, log in `$TMPDIR/pglet-rs-server.log`) unless something answers on localhost:PORT.
+pub fn ensure_local_server(port: u16) -> anyhow::Result<()> {
+    if answers("localhost", port) {
+        return Ok(());
+    }
+    let log_path = std::env::temp_dir().join("pglet-rs-server.log");
+    let log = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&log_path)?;
+    let mut cmd = std::process::Command::new(std::env::current_exe()?);
+    cmd.args(["server", "--port", &port.to_string()])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(log);
+    {
+        use std::os::unix::process::CommandExt;
+        cmd.process_group(0);
+    }
+    let mut child = cmd.spawn()?;
+    eprintln!(
+        "pglet: started a server on http://localhost:{port} (pid {}, log: {})",
+        child.id(),
+        log_path.display()
+    );
+    // Recovering a large store takes a moment; the server logs its progress.
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while Instant::now() < deadline {
+        if answers("localhost", port) {
+            return Ok(());
+        }
+        if let Ok(Some(status)) = child.try_wait() {
+            anyhow::bail!(
+                "the server exited at start ({status}); see {}",
+                log_path.display()
+            );
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    anyhow::bail!("the server did not start; see {}", log_path.display())
+}
+
+/// Opens the page in the desktop's browser, quietly; nothing happens without one.
+pub fn open_browser(url: &str) {
+    let opener = if cfg!(target_os = "macos") {
+        "open"
+    } else {
+        "xdg-open"
+    };
+    let _ = std::process::Command::new(opener)
+        .arg(url)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn();
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn server_urls() {
+        assert_eq!(
+            super::normalize_server("localhost:8550/"),
+            "http://localhost:8550"
+        );
+        assert_eq!(super::normalize_server("http://h:1"), "http://h:1");
+    }
+}

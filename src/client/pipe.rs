@@ -1,0 +1,615 @@
+//! A page registration and its pipes: the command loop of the reference's pipe client
+//! (spec 3.5: parse, `begin`/`end` batching, `close`, `error`, returning vs fire-and-forget)
+//! and the event queue behind `<pipe>.events`, which keeps events while nobody reads instead
+//! of dropping all but one.
+
+use super::fifo::{self, CommandReader, Stop};
+use super::link::Link;
+use crate::protocol::{self, reply, Command};
+use crate::wire::{self, actions};
+use parking_lot::{Condvar, Mutex};
+use std::collections::VecDeque;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Weak};
+use std::time::Duration;
+use tokio::runtime::Handle;
+use tokio::sync::mpsc;
+
+/// Events kept per pipe while nobody reads; past this the oldest go, with a log line.
+pub const EVENT_QUEUE: usize = 10_000;
+/// How long a pipe the server closed (expired page, inactive app) stays, answering commands
+/// with the reason, so that a script sees a clear error instead of a vanished file.
+const SERVER_CLOSE_GRACE: Duration = Duration::from_secs(60);
+/// How long the event pipe of a pipe closed by its script waits for `page close ` to be read.
+const LOCAL_CLOSE_GRACE: Duration = Duration::from_secs(5);
+
+#[derive(Debug, Clone, Default)]
+pub struct PipeOptions {
+    pub all_events: bool,
+    pub ticker_ms: Option<u64>,
+    pub uds: bool,
+}
+
+/// What the pipes of a daemon share: where pipes go and the runtime that runs the links.
+pub struct Ctx {
+    pub tmp: PathBuf,
+    pub rt: Handle,
+}
+
+/// One `registerHostClient` of the proxy (one `pglet page` or `pglet app` call).
+pub struct Registration {
+    ctx: Arc<Ctx>,
+    pub link: Arc<Link>,
+    req: Mutex<wire::RegisterHostClientRequest>,
+    opts: PipeOptions,
+    pipes: Mutex<Vec<Arc<Pipe>>>,
+    /// App pages: where the pipe of each new session is announced (`pglet app`'s stdout).
+    announce: Mutex<Option<mpsc::UnboundedSender<String>>>,
+}
+
+impl Registration {
+    pub fn new(
+        ctx: Arc<Ctx>,
+        link: Arc<Link>,
+        req: wire::RegisterHostClientRequest,
+        opts: PipeOptions,
+    ) -> Arc<Registration> {
+        Arc::new(Registration {
+            ctx,
+            link,
+            req: Mutex::new(req),
+            opts,
+            pipes: Mutex::new(Vec::new()),
+            announce: Mutex::new(None),
+        })
+    }
+
+    pub fn request(&self) -> wire::RegisterHostClientRequest {
+        self.req.lock().clone()
+    }
+
+    pub fn page_name(&self) -> String {
+        self.req.lock().page_name.clone()
+    }
+
+    pub fn is_app(&self) -> bool {
+        self.req.lock().is_app
+    }
+
+    /// Takes the server's answer: its normalised name and the host id that lets us keep the
+    /// content when we register again after a reconnect.
+    pub fn bind(&self, resp: &wire::RegisterHostClientResponse) {
+        let mut r = self.req.lock();
+        r.page_name.clone_from(&resp.page_name);
+        r.host_client_id.clone_from(&resp.host_client_id);
+    }
+
+    pub fn set_announce(&self, tx: mpsc::UnboundedSender<String>) {
+        *self.announce.lock() = Some(tx);
+    }
+
+    /// Creates the pipe of a session and starts serving it.
+    pub fn open_pipe(self: &Arc<Self>, session_id: &str) -> std::io::Result<Arc<Pipe>> {
+        let pipe = Pipe::create(self, session_id)?;
+        self.pipes.lock().push(pipe.clone());
+        pipe.start();
+        Ok(pipe)
+    }
+
+    pub fn event(&self, e: &wire::PageEventToHost) {
+        let pipes: Vec<_> = self.pipes.lock().clone();
+        for p in pipes.iter().filter(|p| p.session_id == e.session_id) {
+            if e.event_target == "page" && e.event_name == "close" {
+                p.close(Closed::ByServer(format!(
+                    "page {} has expired or was closed by the server",
+                    self.page_name()
+                )));
+            } else {
+                p.event(e);
+            }
+        }
+    }
+
+    pub fn session_created(self: &Arc<Self>, session_id: &str) {
+        match self.open_pipe(session_id) {
+            Ok(p) => {
+                if let Some(tx) = &*self.announce.lock() {
+                    let _ = tx.send(p.printed_name());
+                }
+            }
+            Err(e) => {
+                tracing::error!(page = %self.page_name(), "cannot create a session pipe: {e}")
+            }
+        }
+    }
+
+    fn forget(self: &Arc<Self>, pipe: &Pipe) {
+        let empty = {
+            let mut pipes = self.pipes.lock();
+            pipes.retain(|p| !std::ptr::eq(p.as_ref(), pipe));
+            pipes.is_empty()
+        };
+        if empty && !self.is_app() {
+            self.link.remove_registration(self);
+        }
+    }
+
+    /// The app's `pglet app` went away: tell the server and close every session pipe.
+    pub async fn app_gone(self: &Arc<Self>) {
+        self.link.remove_registration(self);
+        let page = self.page_name();
+        if !page.is_empty() {
+            let _ = self
+                .link
+                .send(
+                    actions::INACTIVE_APP_FROM_HOST,
+                    wire::PageNamePayload { page_name: page },
+                )
+                .await;
+        }
+        let pipes: Vec<_> = self.pipes.lock().clone();
+        for p in pipes {
+            p.close(Closed::ByServer(
+                "the application is no longer running".into(),
+            ));
+        }
+    }
+}
+
+/// Why a pipe closes.
+pub enum Closed {
+    /// `close` or `error` from the script: the command pipe goes at once.
+    ByScript,
+    /// The server ended the session: the pipe answers with this reason for a while.
+    ByServer(String),
+}
+
+struct Queue {
+    items: VecDeque<String>,
+    finished: bool,
+    dropped: u64,
+}
+
+/// The events of one pipe, in arrival order, bounded.
+pub struct EventQueue {
+    q: Mutex<Queue>,
+    cv: Condvar,
+}
+
+impl EventQueue {
+    fn new() -> EventQueue {
+        EventQueue {
+            q: Mutex::new(Queue {
+                items: VecDeque::new(),
+                finished: false,
+                dropped: 0,
+            }),
+            cv: Condvar::new(),
+        }
+    }
+
+    pub fn push(&self, line: String) {
+        let mut q = self.q.lock();
+        if q.finished {
+            return;
+        }
+        if q.items.len() >= EVENT_QUEUE {
+            q.items.pop_front();
+            q.dropped += 1;
+            if q.dropped == 1 || q.dropped.is_power_of_two() {
+                tracing::warn!(
+                    dropped = q.dropped,
+                    "event pipe not read: {EVENT_QUEUE} events waiting, dropping the oldest"
+                );
+            }
+        }
+        q.items.push_back(line);
+        self.cv.notify_all();
+    }
+
+    /// A tick is not queued behind another unread tick: a late reader gets one, not a pile.
+    fn push_tick(&self) {
+        if self.q.lock().items.back().is_some_and(|l| l == TICK) {
+            return;
+        }
+        self.push(TICK.into());
+    }
+
+    /// Waits for the oldest event without taking it (it is taken once delivered).
+    pub fn front(&self, stop: &Stop) -> Option<String> {
+        let mut q = self.q.lock();
+        loop {
+            if stop.is_set() {
+                return None;
+            }
+            if let Some(f) = q.items.front() {
+                return Some(f.clone());
+            }
+            if q.finished {
+                return None;
+            }
+            self.cv.wait_for(&mut q, Duration::from_millis(200));
+        }
+    }
+
+    pub fn pop(&self) {
+        self.q.lock().items.pop_front();
+    }
+
+    /// No more events after those queued.
+    fn finish(&self) {
+        self.q.lock().finished = true;
+        self.cv.notify_all();
+    }
+}
+
+const TICK: &str = "timer tick";
+
+/// One command pipe + event pipe pair, serving one session of a page.
+pub struct Pipe {
+    /// `pglet_pipe_<10 chars>`.
+    pub name: String,
+    pub cmd_path: PathBuf,
+    pub ev_path: PathBuf,
+    pub session_id: String,
+    reg: Weak<Registration>,
+    link: Arc<Link>,
+    opts: PipeOptions,
+    rt: Handle,
+    pub events: EventQueue,
+    pub stop_cmd: Arc<Stop>,
+    pub stop_ev: Arc<Stop>,
+    closed: AtomicBool,
+    /// Set when the server closed the session: commands get this as their error.
+    gone: Mutex<Option<String>>,
+}
+
+fn random_suffix() -> String {
+    use rand::Rng;
+    const CHARS: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
+    let mut rng = rand::thread_rng();
+    (0..10)
+        .map(|_| CHARS[rng.gen_range(0..CHARS.len())] as char)
+        .collect()
+}
+
+/// What one command asks of the pipe.
+pub enum Outcome {
+    Reply(String),
+    NoReply,
+    Close,
+}
+
+impl Pipe {
+    fn create(reg: &Arc<Registration>, session_id: &str) -> std::io::Result<Arc<Pipe>> {
+        let tmp = &reg.ctx.tmp;
+        let (name, cmd_path) = loop {
+            let name = format!("pglet_pipe_{}", random_suffix());
+            let path = if reg.opts.uds {
+                tmp.join(format!("CoreFxPipe_{name}"))
+            } else {
+                tmp.join(&name)
+            };
+            if !path.exists() {
+                break (name, path);
+            }
+        };
+        let ev_path = PathBuf::from(format!("{}.events", cmd_path.display()));
+        if !reg.opts.uds {
+            fifo::mkfifo(&cmd_path)?;
+            if let Err(e) = fifo::mkfifo(&ev_path) {
+                let _ = std::fs::remove_file(&cmd_path);
+                return Err(e);
+            }
+        }
+        Ok(Arc::new(Pipe {
+            name,
+            cmd_path,
+            ev_path,
+            session_id: session_id.to_string(),
+            reg: Arc::downgrade(reg),
+            link: reg.link.clone(),
+            opts: reg.opts.clone(),
+            rt: reg.ctx.rt.clone(),
+            events: EventQueue::new(),
+            stop_cmd: Stop::new()?,
+            stop_ev: Stop::new()?,
+            closed: AtomicBool::new(false),
+            gone: Mutex::new(None),
+        }))
+    }
+
+    /// What `pglet page`/`pglet app` print: the FIFO path, or the bare name with `--uds`.
+    pub fn printed_name(&self) -> String {
+        if self.opts.uds {
+            self.name.clone()
+        } else {
+            self.cmd_path.display().to_string()
+        }
+    }
+
+    fn start(self: &Arc<Self>) {
+        if self.opts.uds {
+            super::uds::start(self.clone());
+        } else {
+            let p = self.clone();
+            spawn_thread("pipe-commands", move || p.command_loop());
+            let p = self.clone();
+            spawn_thread("pipe-events", move || p.event_loop());
+        }
+        if let Some(ms) = self.opts.ticker_ms.filter(|ms| *ms > 0) {
+            let p = Arc::downgrade(self);
+            self.rt.spawn(async move {
+                let mut iv = tokio::time::interval(Duration::from_millis(ms));
+                iv.tick().await;
+                loop {
+                    iv.tick().await;
+                    match p.upgrade() {
+                        Some(p) if !p.closed.load(Ordering::Acquire) => p.events.push_tick(),
+                        _ => return,
+                    }
+                }
+            });
+        }
+    }
+
+    fn event(&self, e: &wire::PageEventToHost) {
+        if !self.opts.all_events && e.event_target == "page" && e.event_name == "change" {
+            return;
+        }
+        self.events.push(e.pipe_line());
+    }
+
+    fn page_name(&self) -> String {
+        self.reg
+            .upgrade()
+            .map(|r| r.page_name())
+            .unwrap_or_default()
+    }
+
+    /// Runs one command (spec 3.5; the names `close`, `begin`, `end`, `error` are matched
+    /// case-sensitively, as the reference's pipe client does).
+    pub async fn execute(&self, text: &str, batch: &mut Option<Vec<Command>>) -> Outcome {
+        let cmd = match protocol::parse(text) {
+            Ok(c) => c,
+            // The host of a fire-and-forget command does not read: a reply would be in the
+            // way of its next command. The error goes to the log instead.
+            Err(e) if looks_fire_and_forget(text) => {
+                tracing::warn!(pipe = %self.name, command = %text, "ignored: {e}");
+                return Outcome::NoReply;
+            }
+            Err(e) => return Outcome::Reply(reply::error(&e)),
+        };
+        if let Some(reason) = self.gone.lock().clone() {
+            return if cmd.returns_result() || cmd.name == "begin" || cmd.name == "end" {
+                Outcome::Reply(reply::error(&reason))
+            } else {
+                Outcome::NoReply
+            };
+        }
+        match cmd.name.as_str() {
+            "close" => return Outcome::Close,
+            "begin" => {
+                *batch = Some(Vec::new());
+                return ok_reply("");
+            }
+            _ => {}
+        }
+        if let Some(b) = batch.as_mut() {
+            if cmd.name != "end" {
+                b.push(cmd);
+                return ok_reply("");
+            }
+        }
+        if cmd.name == "end" {
+            if let Some(cmds) = batch.take() {
+                return self.run_batch(cmds).await;
+            }
+        }
+        let is_error = cmd.name == "error";
+        let payload = wire::PageCommandRequest {
+            page_name: self.page_name(),
+            session_id: self.session_id.clone(),
+            command: cmd,
+        };
+        if payload.command.returns_result() {
+            let text = match self
+                .link
+                .request(actions::PAGE_COMMAND_FROM_HOST, payload)
+                .await
+            {
+                Ok(v) => match serde_json::from_value::<wire::PageCommandResponse>(v) {
+                    Ok(r) if r.error.is_empty() => reply::ok(&r.result),
+                    Ok(r) => reply::error(&r.error),
+                    Err(e) => reply::error(&format!("bad reply from the server: {e}")),
+                },
+                Err(e) => reply::error(&e),
+            };
+            return Outcome::Reply(text);
+        }
+        if let Err(e) = self
+            .link
+            .send(actions::PAGE_COMMAND_FROM_HOST, payload)
+            .await
+        {
+            tracing::warn!("dropped a command: {e}");
+        }
+        if is_error {
+            Outcome::Close
+        } else {
+            Outcome::NoReply
+        }
+    }
+
+    async fn run_batch(&self, commands: Vec<Command>) -> Outcome {
+        let payload = wire::PageCommandsBatchRequest {
+            page_name: self.page_name(),
+            session_id: self.session_id.clone(),
+            commands,
+        };
+        let text = match self
+            .link
+            .request(actions::PAGE_COMMANDS_BATCH_FROM_HOST, payload)
+            .await
+        {
+            Ok(v) => match serde_json::from_value::<wire::PageCommandsBatchResponse>(v) {
+                Ok(r) if r.error.is_empty() => reply::ok(&r.results.unwrap_or_default().join("\n")),
+                Ok(r) => reply::error(&r.error),
+                Err(e) => reply::error(&format!("bad reply from the server: {e}")),
+            },
+            Err(e) => reply::error(&e),
+        };
+        Outcome::Reply(text)
+    }
+
+    /// Runs every command of one read (several when writes merged), in order; replies go
+    /// through `reply`. Returns false once the pipe is to close.
+    pub fn run_text(
+        &self,
+        bytes: &[u8],
+        batch: &mut Option<Vec<Command>>,
+        mut reply: impl FnMut(&str) -> bool,
+    ) -> bool {
+        let text = String::from_utf8_lossy(bytes);
+        let pieces = protocol::split_commands(&text);
+        if pieces.is_empty() {
+            // The reference's daemon crashed on blank input; we answer it.
+            return reply(&reply::error("empty command"));
+        }
+        for piece in pieces {
+            tracing::debug!(pipe = %self.name, command = %piece, "command");
+            match self.rt.block_on(self.execute(&piece, batch)) {
+                Outcome::Reply(text) => {
+                    if !reply(&text) {
+                        return false;
+                    }
+                }
+                Outcome::NoReply => {}
+                Outcome::Close => {
+                    self.close(Closed::ByScript);
+                    return false;
+                }
+            }
+        }
+        true
+    }
+
+    fn command_loop(self: Arc<Self>) {
+        let mut reader = CommandReader::new(&self.cmd_path, self.stop_cmd.clone());
+        let mut batch = None;
+        loop {
+            let bytes = match reader.next() {
+                Ok(Some(b)) => b,
+                Ok(None) => return,
+                Err(e) => {
+                    tracing::error!(pipe = %self.name, "command pipe: {e}");
+                    self.close(Closed::ByScript);
+                    return;
+                }
+            };
+            let go_on = self.run_text(&bytes, &mut batch, |text| {
+                match reader.reply(text.as_bytes()) {
+                    Ok(true) => true,
+                    Ok(false) => false,
+                    Err(e) => {
+                        tracing::warn!(pipe = %self.name, "reply not delivered: {e}");
+                        true
+                    }
+                }
+            });
+            if !go_on {
+                return;
+            }
+        }
+    }
+
+    fn event_loop(self: Arc<Self>) {
+        let mut w = fifo::EventWriter::new(&self.ev_path);
+        while let Some(line) = self.events.front(&self.stop_ev) {
+            let mut text = line.into_bytes();
+            text.push(b'\n');
+            match w.write(&text, &self.stop_ev) {
+                Ok(true) => self.events.pop(),
+                // No reader took it: the event waits for the next one.
+                Ok(false) if !self.stop_ev.is_set() => {}
+                Ok(false) => break,
+                Err(e) => {
+                    tracing::error!(pipe = %self.name, "event pipe: {e}");
+                    break;
+                }
+            }
+        }
+        // Dropping the writer ends a streaming reader with EOF after `page close `.
+        drop(w);
+        let _ = std::fs::remove_file(&self.ev_path);
+    }
+
+    /// Ends the pipe: `page close ` goes to the event pipe, the files go once it was read (or
+    /// after a grace period), the registration forgets the pipe.
+    pub fn close(&self, why: Closed) {
+        if self.closed.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        tracing::debug!(pipe = %self.name, by_script = matches!(why, Closed::ByScript), "pipe closes");
+        // The command FIFO of a pipe the script closed is gone before `page close ` can be
+        // read, so a script that saw the event never finds it.
+        let grace = match why {
+            Closed::ByScript => {
+                self.stop_cmd.set(&[&self.cmd_path]);
+                let _ = std::fs::remove_file(&self.cmd_path);
+                LOCAL_CLOSE_GRACE
+            }
+            Closed::ByServer(reason) => {
+                *self.gone.lock() = Some(reason);
+                SERVER_CLOSE_GRACE
+            }
+        };
+        self.events.push("page close ".into());
+        self.events.finish();
+        if let Some(reg) = self.reg.upgrade() {
+            reg.forget(self);
+        }
+        let (cmd, ev) = (self.cmd_path.clone(), self.ev_path.clone());
+        let (stop_cmd, stop_ev) = (self.stop_cmd.clone(), self.stop_ev.clone());
+        self.rt.spawn(async move {
+            tokio::time::sleep(grace).await;
+            stop_cmd.set(&[&cmd]);
+            stop_ev.set(&[&ev]);
+            remove_quietly(&cmd);
+            remove_quietly(&ev);
+        });
+    }
+}
+
+fn remove_quietly(p: &Path) {
+    let _ = std::fs::remove_file(p);
+}
+
+fn ok_reply(result: &str) -> Outcome {
+    Outcome::Reply(reply::ok(result))
+}
+
+/// Whether text that did not parse starts like a command the host will not read a reply for.
+fn looks_fire_and_forget(text: &str) -> bool {
+    let first = text
+        .split_whitespace()
+        .next()
+        .unwrap_or_default()
+        .to_lowercase();
+    let probe = Command {
+        name: first.clone(),
+        ..Default::default()
+    };
+    probe.is_known() && !probe.returns_result()
+}
+
+pub fn spawn_thread(name: &str, f: impl FnOnce() + Send + 'static) {
+    if let Err(e) = std::thread::Builder::new()
+        .name(name.into())
+        .stack_size(256 * 1024)
+        .spawn(f)
+    {
+        tracing::error!("cannot start a pipe thread: {e}");
+    }
+}
