@@ -33,10 +33,21 @@ pub mod actions {
 pub const APP_INACTIVE_MESSAGE: &str =
     "Application is inactive. Please try refreshing this page later.";
 
-/// A frame as it arrives: every key optional, payload kept as raw JSON text until the
-/// action is known, so host commands are parsed once, straight into their types.
+/// A frame as it arrives: every key optional, payload kept raw until the action is known.
 #[derive(Debug, Deserialize)]
-pub struct Incoming<'a> {
+pub struct Incoming {
+    #[serde(default, alias = "ID", alias = "Id")]
+    pub id: Option<String>,
+    #[serde(default, alias = "Action")]
+    pub action: String,
+    #[serde(default, alias = "Payload")]
+    pub payload: serde_json::Value,
+}
+
+/// [`Incoming`] with the payload left as JSON text (the server's read path), so host
+/// commands are parsed once, straight into their types.
+#[derive(Debug, Deserialize)]
+pub struct IncomingRaw<'a> {
     #[serde(default, alias = "ID", alias = "Id")]
     pub id: Option<String>,
     #[serde(default, alias = "Action")]
@@ -322,7 +333,13 @@ mod tests {
         )
         .unwrap();
         assert_eq!(m.id, None);
-        let e: PageEventFromWeb = serde_json::from_str(m.payload.unwrap().get()).unwrap();
+        let e: PageEventFromWeb = serde_json::from_value(m.payload).unwrap();
+        assert_eq!(e.event_target, "b1");
+        let r: IncomingRaw = serde_json::from_str(
+            r#"{"action":"pageEventFromWeb","payload":{"eventTarget":"b1","eventName":"click","eventData":"xyz"}}"#,
+        )
+        .unwrap();
+        let e: PageEventFromWeb = serde_json::from_str(r.payload.unwrap().get()).unwrap();
         assert_eq!(e.event_target, "b1");
     }
 }

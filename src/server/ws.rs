@@ -71,7 +71,7 @@ pub async fn serve(state: Arc<State>, socket: WebSocket, addr: Option<SocketAddr
 const CLOSE: &str = "\u{0}close";
 
 fn dispatch(state: &State, conn: &Conn, text: &str) {
-    let msg: wire::Incoming = match serde_json::from_str(text) {
+    let msg: wire::IncomingRaw = match serde_json::from_str(text) {
         Ok(m) => m,
         Err(e) => {
             // The reference dropped the connection; a clear error keeps clients debuggable.
