@@ -248,8 +248,8 @@ async fn burst_on(s: &Running, pipe: &Pipe, page: &str, n: usize, gap: Duration)
     let path = pipe.path.clone();
     // A reader that closes while we write (the reference's daemon re-opening its FIFO)
     // fails the write with EPIPE: that command is lost, as it is for a shell's `echo`.
-    let writer =
-        tokio::task::spawn_blocking(move || -> Result<(usize, Option<usize>, Duration)> {
+    let writer = tokio::task::spawn_blocking(
+        move || -> Result<(usize, Option<usize>, Duration, Watchdog)> {
             let mut broken = 0;
             let start = Instant::now();
             for (i, c) in cmds.iter().enumerate() {
@@ -262,7 +262,7 @@ async fn burst_on(s: &Running, pipe: &Pipe, page: &str, n: usize, gap: Duration)
                 match write_cmd(&w, &path, c) {
                     Ok(()) => {}
                     Err(e) if e.downcast_ref::<DaemonGone>().is_some() => {
-                        return Ok((broken, Some(i), start.elapsed()))
+                        return Ok((broken, Some(i), start.elapsed(), w))
                     }
                     Err(e)
                         if e.downcast_ref::<std::io::Error>()
@@ -274,25 +274,35 @@ async fn burst_on(s: &Running, pipe: &Pipe, page: &str, n: usize, gap: Duration)
                     Err(e) => return Err(e.context(format!("writing {c:?}"))),
                 }
             }
-            Ok((broken, None, start.elapsed()))
-        });
-    let (broken, died_after, wrote) = writer.await??;
-    let deadline = Instant::now() + Duration::from_secs(120);
-    loop {
-        tokio::time::sleep(Duration::from_millis(50)).await;
-        let since = t0
-            .elapsed()
-            .saturating_sub(Duration::from_nanos(last.load(Ordering::Acquire)));
-        if since >= QUIET || Instant::now() > deadline {
-            break;
+            Ok((broken, None, start.elapsed(), w))
+        },
+    );
+    let (broken, died_after, wrote, w) = writer.await??;
+    // The end of the burst: a `get` through the same pipe is answered only after every
+    // command before it was applied (commands run in order). A proxy that lost the `get`
+    // too (merged into a `setf`, or died) leaves only the server's silence to go by.
+    let path = pipe.path.clone();
+    let got =
+        tokio::task::spawn_blocking(move || round_trip(&w, &path, &format!("get {x} value\n")))
+            .await?;
+    let secs = match got {
+        Ok(r) if r.starts_with("0 ") && died_after.is_none() => t0.elapsed(),
+        _ => {
+            let deadline = Instant::now() + Duration::from_secs(120);
+            loop {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                let last = Duration::from_nanos(last.load(Ordering::Acquire));
+                if t0.elapsed().saturating_sub(last) >= QUIET || Instant::now() > deadline {
+                    break;
+                }
+            }
+            // Until the last update left the server; a server that merged commands into
+            // one may send none, then the writes' own duration counts.
+            Duration::from_nanos(last.load(Ordering::Acquire)).max(wrote)
         }
     }
+    .as_secs_f64();
     watcher.abort();
-    // Until the last update left the server; a server that merged commands into one may
-    // send none, then the writes' own duration counts.
-    let secs = Duration::from_nanos(last.load(Ordering::Acquire))
-        .max(wrote)
-        .as_secs_f64();
     let arrived = delivered(s, page, x).await?;
     Ok(Burst {
         arrived,

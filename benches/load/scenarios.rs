@@ -86,6 +86,8 @@ pub async fn setf_pipelined(s: &Running, n: usize, res: &mut Results) -> Result<
         &command("add", &["text"], &[("id", "x"), ("value", "0")], &[]),
     )
     .await?;
+    h.cmd(&page, &command("add", &["text"], &[("id", "y")], &[]))
+        .await?;
     let frames: Vec<String> = (1..=n)
         .map(|i| {
             let v = i.to_string();
@@ -113,6 +115,28 @@ pub async fn setf_pipelined(s: &Running, n: usize, res: &mut Results) -> Result<
         s.kind.label()
     );
     res.add(s.kind, "ws_setf_rate", n as f64 / dt.as_secs_f64());
+    // Ours, untimed: every one arrived, not just the last (each sets its own prop `n<i>`;
+    // the reference resets the connection under that load, so it is not asked).
+    if s.kind.is_ours() {
+        for i in 1..=n {
+            let (v, p) = (i.to_string(), format!("n{i}"));
+            let cmd = command("setf", &["y"], &[("value", &v), (&p, "1")], &[]);
+            h.feed(command_frame("", &page, "0", &cmd)).await?;
+        }
+        h.cmd(&page, &command("get", &["x", "value"], &[], &[]))
+            .await?;
+        let (_, state) = ws::browser(&s.ws_url(), &page).await?;
+        let v: serde_json::Value = serde_json::from_str(&state)?;
+        let props = v["payload"]["session"]["controls"]["y"]
+            .as_object()
+            .map(|m| m.keys().filter(|k| k.starts_with('n')).count())
+            .unwrap_or(0);
+        ensure!(
+            props == n,
+            "{}: {props} of {n} pipelined setf arrived",
+            s.kind.label()
+        );
+    }
     h.close().await;
     Ok(())
 }
