@@ -162,6 +162,10 @@ async fn run(args: Args) -> Result<()> {
                 let d = fresh(format!("{k}-pipe"))?;
                 match pipe::suite(t, &d, &sz, &mut res).await {
                     Ok(()) => {}
+                    // In CI the pipe path must work: a broken proxy fails the run.
+                    Err(e) if args.short => {
+                        return Err(e.context(format!("{}: pipe measures", t.kind.label())))
+                    }
                     Err(e) => {
                         let note = format!("{}: pipe measures skipped: {e:#}", t.kind.label());
                         eprintln!("{note}");

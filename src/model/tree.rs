@@ -421,7 +421,10 @@ mod tests {
         let before = t.clone();
         t.compact();
         assert_eq!(t, before);
-        assert!(t.controls().map(|c| &c.i).eq(before.controls().map(|c| &c.i)));
+        assert!(t
+            .controls()
+            .map(|c| &c.i)
+            .eq(before.controls().map(|c| &c.i)));
         assert_eq!(t.get("s").unwrap().c.capacity(), 300);
         assert_eq!(t.size(), t.recomputed_size());
     }
