@@ -32,10 +32,28 @@ fn bash(script: &str, env: &[(&str, &str)]) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
+/// Fields drop in order: the harness (which stops the proxy by the pid file in its
+/// `$TMPDIR`) before the directory that holds that file.
+/// A browser stand-in on `page`; returns it with its `registerWebClient` reply.
+fn browser(port: u16, page: &str) -> (Ws, serde_json::Value) {
+    let mut w = Ws::connect(port);
+    w.send(&format!(
+        r#"{{"id":"","action":"registerWebClient","payload":{{"pageName":"{page}","pageHash":"","winWidth":"1","winHeight":"1"}}}}"#
+    ));
+    let reply = serde_json::from_str(&w.recv(T).expect("registration reply")).unwrap();
+    (w, reply)
+}
+
+fn click(w: &mut Ws, target: &str, data: &str) {
+    w.send(&format!(
+        r#"{{"action":"pageEventFromWeb","payload":{{"eventTarget":"{target}","eventName":"click","eventData":"{data}"}}}}"#
+    ));
+}
+
 struct Setup {
-    _dir: tempfile::TempDir,
-    data: std::path::PathBuf,
     h: Harness,
+    data: std::path::PathBuf,
+    _dir: tempfile::TempDir,
 }
 
 fn setup() -> (Setup, Server) {
@@ -136,18 +154,14 @@ fn strict_page_survives_kill_9_and_the_script_carries_on() {
     s.h.page("crash", "crash-ev", &["crash"]);
     let pipe = s.h.pipes["crash"].clone();
     let before = build_page(&pipe);
-    let mut web = Ws::connect(server.port);
-    web.send(r#"{"id":"","action":"registerWebClient","payload":{"pageName":"p/crash","pageHash":"","winWidth":"1","winHeight":"1"}}"#);
-    let full_before: serde_json::Value = serde_json::from_str(&web.recv(T).unwrap()).unwrap();
+    let (_web, full_before) = browser(server.port, "p/crash");
     let port = server.port;
     server.kill();
     let server = Server::start_on(port, &s.data, &["--durability", "strict"], &[]);
     // The same pipe, without a new `pglet page`: the proxy re-registered the page.
     let after: Vec<String> = QUERIES.iter().map(|q| cmd(&pipe, q)).collect();
     assert_eq!(before, after);
-    let mut web = Ws::connect(server.port);
-    web.send(r#"{"id":"","action":"registerWebClient","payload":{"pageName":"p/crash","pageHash":"","winWidth":"1","winHeight":"1"}}"#);
-    let full_after: serde_json::Value = serde_json::from_str(&web.recv(T).unwrap()).unwrap();
+    let (_web2, full_after) = browser(server.port, "p/crash");
     assert_eq!(
         full_before["payload"]["session"]["controls"],
         full_after["payload"]["session"]["controls"]
@@ -175,13 +189,9 @@ fn events_wait_for_a_script_that_reads_late() {
     s.h.page("late", "late-ev", &["late"]);
     let pipe = s.h.pipes["late"].clone();
     assert_eq!(cmd(&pipe, "add button id=b text=Go"), "0 b\n");
-    let mut web = Ws::connect(server.port);
-    web.send(r#"{"id":"","action":"registerWebClient","payload":{"pageName":"p/late","pageHash":"","winWidth":"1","winHeight":"1"}}"#);
-    web.recv(T).unwrap();
+    let (mut web, _) = browser(server.port, "p/late");
     for i in 0..200 {
-        web.send(&format!(
-            r#"{{"action":"pageEventFromWeb","payload":{{"eventTarget":"b","eventName":"click","eventData":"{i}"}}}}"#
-        ));
+        click(&mut web, "b", &i.to_string());
     }
     // A command round trip after the clicks: they have all reached the proxy by now.
     assert_eq!(cmd(&pipe, "get b text"), "0 Go\n");
@@ -227,9 +237,7 @@ fn reference_crash_cases_get_errors_and_everything_keeps_serving() {
         read_fifo_upto(&s.h.events["crash-ev"], 12, T).unwrap(),
         b"page close \n"
     );
-    let mut web = Ws::connect(s.h.port);
-    web.send(r#"{"id":"","action":"registerWebClient","payload":{"pageName":"p/crash","pageHash":"","winWidth":"1","winHeight":"1"}}"#);
-    let reply: serde_json::Value = serde_json::from_str(&web.recv(T).unwrap()).unwrap();
+    let (_web, reply) = browser(s.h.port, "p/crash");
     assert!(reply["payload"]["session"].is_null());
     assert_ne!(reply["payload"]["error"], "");
     // A browser frame before registering gets an error frame, not a crash.
@@ -270,9 +278,7 @@ fn uds_pipes_on_one_persistent_connection() {
     ask("get u value\n", "0 uds\n");
     ask("add\nstack id=us\n  text id=ut\n", "0 us us:ut\n");
     ask("bogus\n", "error unknown command: bogus\n");
-    let mut web = Ws::connect(server.port);
-    web.send(r#"{"id":"","action":"registerWebClient","payload":{"pageName":"p/vec-uds","pageHash":"","winWidth":"1","winHeight":"1"}}"#);
-    web.recv(T).unwrap();
+    let (mut web, _) = browser(server.port, "p/vec-uds");
     web.send(r#"{"action":"pageEventFromWeb","payload":{"eventTarget":"u","eventName":"click","eventData":"x"}}"#);
     let want = "page connect \nu click x\n";
     let mut buf = vec![0u8; want.len()];
@@ -320,4 +326,174 @@ fn page_without_server_starts_one() {
     stop();
     assert!(pid.is_some(), "no pid in: {stderr}");
     result.unwrap();
+}
+
+#[test]
+fn two_scripts_on_one_page_each_get_every_event_once() {
+    let (mut s, server) = setup();
+    s.h.page("one", "one-ev", &["shared"]);
+    s.h.page("two", "two-ev", &["shared", "--update"]);
+    assert_eq!(cmd(&s.h.pipes["one"], "add button id=b text=Go"), "0 b\n");
+    assert_eq!(cmd(&s.h.pipes["two"], "get b text"), "0 Go\n");
+    let (mut web, _) = browser(server.port, "p/shared");
+    for i in 0..3 {
+        click(&mut web, "b", &i.to_string());
+    }
+    for ev in ["one-ev", "two-ev"] {
+        let path = s.h.events[ev].display().to_string();
+        let got = bash(
+            r#"for i in 1 2 3 4; do read -r l < "$EV"; echo "$l"; done"#,
+            &[("EV", &path)],
+        );
+        assert_eq!(
+            got, "page connect\nb click 0\nb click 1\nb click 2\n",
+            "events of {ev}"
+        );
+    }
+}
+
+/// A Bash app as a user writes it: one handler per session, reading clicks from its event
+/// pipe and answering through its command pipe.
+const COUNTER_APP: &str = r#"
+"$PGLET" app counter --server "$SERVER" --no-window | {
+  read -r URL
+  echo "$URL"
+  while read -r PIPE; do
+    (
+      echo "add button id=b text=0" > "$PIPE"; read -r r < "$PIPE"
+      n=0
+      while read -r t e d < "$PIPE.events"; do
+        case "$t $e" in
+          "b click") n=$((n+d)); echo "set b text=$n" > "$PIPE"; read -r r < "$PIPE" ;;
+          "page close") break ;;
+        esac
+      done
+    ) &
+  done
+}
+"#;
+
+#[test]
+fn bash_app_serves_each_browser_its_own_session() {
+    use std::os::unix::process::CommandExt;
+    let (s, server) = setup();
+    let mut app = Command::new("bash")
+        .arg("-c")
+        .arg(COUNTER_APP)
+        .env("PGLET", env!("CARGO_BIN_EXE_pglet"))
+        .env("SERVER", &s.h.server_url)
+        .env("TMPDIR", &s.h.tmp)
+        .process_group(0)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = app.stdout.take().unwrap();
+    let run = move || {
+        // `pglet app` prints the URL once the app is registered.
+        let mut url = String::new();
+        std::io::BufRead::read_line(&mut std::io::BufReader::new(stdout), &mut url).unwrap();
+        assert_eq!(url.trim(), format!("{}/p/counter", s.h.server_url));
+        let open = || {
+            let (w, r) = browser(server.port, "p/counter");
+            assert_eq!(r["payload"]["error"], "", "{r}");
+            w
+        };
+        let mut a = open();
+        let mut b = open();
+        // Each session gets its own button from its own handler.
+        for w in [&mut a, &mut b] {
+            let f = w.recv(T).unwrap();
+            assert!(
+                f.contains(r#""i":"b""#) && f.contains(r#""text":"0""#),
+                "{f}"
+            );
+        }
+        for _ in 0..5 {
+            click(&mut a, "b", "1");
+        }
+        for _ in 0..3 {
+            click(&mut b, "b", "1");
+        }
+        let last_text = |w: &mut Ws, want: &str| loop {
+            let f: serde_json::Value = serde_json::from_str(&w.recv(T).expect("update")).unwrap();
+            if f["action"] == "updateControlProps" && f["payload"]["props"][0]["text"] == want {
+                return;
+            }
+        };
+        last_text(&mut a, "5");
+        last_text(&mut b, "3");
+    };
+    let result = std::panic::catch_unwind(run);
+    // SAFETY: kill(2) of the process group this test started.
+    unsafe { libc::kill(-(app.id() as i32), libc::SIGKILL) };
+    let _ = app.wait();
+    result.unwrap();
+}
+
+#[test]
+fn all_events_delivers_typing_as_page_change() {
+    let (mut s, server) = setup();
+    s.h.page("form", "form-ev", &["form", "--all-events"]);
+    let pipe = s.h.pipes["form"].clone();
+    assert_eq!(cmd(&pipe, "add textbox id=name onchange"), "0 name\n");
+    let (mut web, _) = browser(server.port, "p/form");
+    web.send(r#"{"action":"updateControlProps","payload":{"props":[{"i":"name","value":"Ada"}]}}"#);
+    web.send(r#"{"action":"pageEventFromWeb","payload":{"eventTarget":"name","eventName":"change","eventData":"Ada"}}"#);
+    let ev = s.h.events["form-ev"].display().to_string();
+    let got = bash(
+        r#"for i in 1 2 3; do read -r l < "$EV"; echo "$l"; done"#,
+        &[("EV", &ev)],
+    );
+    assert_eq!(
+        got,
+        "page connect\npage change [{\"i\":\"name\",\"value\":\"Ada\"}]\nname change Ada\n"
+    );
+    assert_eq!(cmd(&pipe, "get name value"), "0 Ada\n");
+}
+
+#[test]
+fn expired_page_closes_its_pipe_with_a_clear_error() {
+    let (mut s, _server) = setup_with(&["--page-lifetime", "2s", "--sweep-interval", "200ms"]);
+    s.h.page("brief", "brief-ev", &["brief"]);
+    s.h.page("long", "long-ev", &["long", "--lifetime", "1h"]);
+    let brief = s.h.pipes["brief"].clone();
+    let long = s.h.pipes["long"].clone();
+    assert_eq!(cmd(&brief, "add text id=t value=soon"), "0 t\n");
+    assert_eq!(cmd(&long, "add text id=t value=kept"), "0 t\n");
+    // Blocks until the sweeper expired the page (2 s after its last update).
+    let started = std::time::Instant::now();
+    let ev = read_fifo_upto(&s.h.events["brief-ev"], 12, T).unwrap();
+    assert_eq!(ev, b"page close \n");
+    assert!(
+        started.elapsed() >= Duration::from_millis(1500),
+        "{:?}",
+        started.elapsed()
+    );
+    let reply = cmd(&brief, "get t value");
+    assert!(
+        reply.starts_with("error ") && reply.contains("expired"),
+        "{reply}"
+    );
+    // The page that asked for an hour outlived the default lifetime.
+    assert_eq!(cmd(&long, "get t value"), "0 kept\n");
+}
+
+#[test]
+fn an_oversized_command_is_refused_without_disturbing_other_pages() {
+    let (mut s, _server) = setup();
+    s.h.page("big", "big-ev", &["big"]);
+    s.h.page("other", "other-ev", &["other"]);
+    let big = s.h.pipes["big"].clone();
+    let other = s.h.pipes["other"].clone();
+    assert_eq!(cmd(&other, "add text id=t value=calm"), "0 t\n");
+    let huge = format!("add text id=x value={}", "y".repeat(3 * 1024 * 1024));
+    let reply = cmd(&big, &huge);
+    assert!(
+        reply.starts_with("error command of "),
+        "{}",
+        &reply[..80.min(reply.len())]
+    );
+    // The shared connection was never dropped: both pipes go on at once.
+    assert_eq!(cmd(&other, "get t value"), "0 calm\n");
+    assert_eq!(cmd(&big, "add text id=x value=small"), "0 x\n");
 }

@@ -35,10 +35,16 @@ pub fn run() -> anyhow::Result<()> {
         .truncate(false)
         .write(true)
         .open(&paths.lock)?;
+    // A proxy that was asked to stop (an upgrade) may still be on its way out: give it a
+    // moment. One that keeps the lock serves this TMPDIR (two commands raced to start one).
+    let mut tries = 0;
     // SAFETY: flock on an fd we own.
-    if unsafe { libc::flock(lock.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } != 0 {
-        // Another daemon serves this TMPDIR (two commands raced to start one).
-        return Ok(());
+    while unsafe { libc::flock(lock.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } != 0 {
+        tries += 1;
+        if tries > 100 {
+            return Ok(());
+        }
+        std::thread::sleep(Duration::from_millis(20));
     }
     let idle: u64 = std::env::var("PGLET_CLIENT_IDLE_EXIT")
         .ok()
@@ -83,6 +89,12 @@ async fn serve(paths: &Paths, idle_secs: u64) -> anyhow::Result<()> {
             }
             _ = d.stop.notified() => return Ok(()),
             _ = check.tick() => {
+                // Our socket is gone (TMPDIR cleaned, or a newer proxy took over): nobody
+                // can reach us any more.
+                if !paths.socket.exists() {
+                    tracing::info!("control socket removed; exiting");
+                    return Ok(());
+                }
                 if idle_secs > 0 && d.idle_for().await > Duration::from_secs(idle_secs) {
                     tracing::info!("nothing to serve for {idle_secs} s; exiting");
                     return Ok(());

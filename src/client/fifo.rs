@@ -354,13 +354,18 @@ mod tests {
     use super::*;
     use std::io::{Read, Write};
 
-    #[test]
-    fn back_to_back_writers_lose_nothing() {
+    fn fifo() -> (tempfile::TempDir, PathBuf, Arc<Stop>, CommandReader) {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("cmd");
         mkfifo(&p).unwrap();
         let stop = Stop::new().unwrap();
-        let mut r = CommandReader::new(&p, stop.clone());
+        let r = CommandReader::new(&p, stop.clone());
+        (dir, p, stop, r)
+    }
+
+    #[test]
+    fn back_to_back_writers_lose_nothing() {
+        let (_dir, p, _stop, mut r) = fifo();
         let p2 = p.clone();
         let writer = std::thread::spawn(move || {
             for i in 0..2000 {
@@ -382,11 +387,7 @@ mod tests {
 
     #[test]
     fn reply_reaches_a_reader_and_stop_unblocks() {
-        let dir = tempfile::tempdir().unwrap();
-        let p = dir.path().join("cmd");
-        mkfifo(&p).unwrap();
-        let stop = Stop::new().unwrap();
-        let mut r = CommandReader::new(&p, stop.clone());
+        let (_dir, p, stop, mut r) = fifo();
         let p2 = p.clone();
         let host = std::thread::spawn(move || {
             std::fs::write(&p2, "get x value\n").unwrap();

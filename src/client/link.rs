@@ -18,6 +18,26 @@ use tokio_tungstenite::tungstenite::Message as WsMessage;
 /// Frames queued for the server; a bound that makes a flooding script wait instead of
 /// growing memory without limit.
 const OUT_QUEUE: usize = 4096;
+/// The largest frame a server takes by default (`PGLET_WS_MAX_MESSAGE_SIZE`, as the server
+/// reads it); a bigger one would make it drop the socket every page of this proxy shares.
+fn max_frame() -> usize {
+    std::env::var("PGLET_WS_MAX_MESSAGE_SIZE")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(2 * 1024 * 1024)
+}
+
+fn check_size(frame: &str) -> Result<(), String> {
+    let max = max_frame();
+    if frame.len() > max {
+        return Err(format!(
+            "command of {} bytes exceeds the maximum message size of {max} bytes",
+            frame.len()
+        ));
+    }
+    Ok(())
+}
+
 /// A request gives up after the server has been unreachable this long.
 const OFFLINE_PATIENCE: Duration = Duration::from_secs(30);
 
@@ -96,6 +116,7 @@ impl Link {
     /// Sends a frame that expects no reply, in order with every other frame.
     pub async fn send(&self, action: &str, payload: impl serde::Serialize) -> Result<(), String> {
         let frame = Message::new("", action, payload).to_json();
+        check_size(&frame)?;
         self.out
             .send(Outgoing { id: None, frame })
             .await
@@ -136,6 +157,7 @@ impl Link {
     ) -> Result<Value, String> {
         let id = self.new_id();
         let frame = Message::new(id.clone(), action, payload).to_json();
+        check_size(&frame)?;
         let (tx, mut rx) = oneshot::channel();
         self.pending.lock().insert(
             id.clone(),

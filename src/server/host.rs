@@ -151,12 +151,12 @@ fn register_inner(
         if !req.update && !reconnect {
             reset_page(&session);
         }
-        session.lock().hosts.push(conn.host_peer());
+        add_host(&mut session.lock().hosts, conn);
         SHARED_SESSION.to_string()
     };
     if page.is_app() {
         let peer = conn.host_peer();
-        page.hosts.lock().push(peer.clone());
+        add_host(&mut page.hosts.lock(), conn);
         // Sessions left without a host (restored after a restart, or whose host went)
         // are served by this one.
         for s in page.sessions.lock().values() {
@@ -166,12 +166,25 @@ fn register_inner(
             }
         }
     }
-    conn.hosted.lock().push(name.clone());
+    {
+        let mut hosted = conn.hosted.lock();
+        if !hosted.contains(&name) {
+            hosted.push(name.clone());
+        }
+    }
     RegisterHostClientResponse {
         host_client_id: state.sealer.seal(&name, &conn.ip),
         session_id,
         page_name: name,
         error: String::new(),
+    }
+}
+
+/// A connection is one host of a page however often it registers (the pipe proxy registers
+/// once per `pglet page` call over one socket): each event reaches it once.
+fn add_host(hosts: &mut Vec<super::peer::Peer>, conn: &Conn) {
+    if !hosts.iter().any(|h| h.conn_id == conn.id) {
+        hosts.push(conn.host_peer());
     }
 }
 
