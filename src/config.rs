@@ -15,7 +15,7 @@ pub enum LimitsProfile {
 pub enum Durability {
     /// A reply is sent only after its event is flushed to disk (group commit).
     Strict,
-    /// Events are flushed within a bounded window (10 ms).
+    /// Events are flushed within a bounded window (2 ms).
     #[default]
     Batched,
 }

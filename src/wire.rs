@@ -44,6 +44,25 @@ pub struct Incoming {
     pub payload: serde_json::Value,
 }
 
+/// [`Incoming`] with the payload left as JSON text (the server's read path), so host
+/// commands are parsed once, straight into their types.
+#[derive(Debug, Deserialize)]
+pub struct IncomingRaw<'a> {
+    #[serde(default, alias = "ID", alias = "Id")]
+    pub id: Option<String>,
+    #[serde(default, alias = "Action")]
+    pub action: String,
+    #[serde(default, alias = "Payload", borrow)]
+    pub payload: Option<&'a serde_json::value::RawValue>,
+}
+
+/// `null` reads as the default (the Python client sends `null` for unset strings).
+fn nullable<'de, D: serde::Deserializer<'de>, T: Default + Deserialize<'de>>(
+    d: D,
+) -> Result<T, D::Error> {
+    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
+}
+
 /// A frame as it is sent: always all three keys, in this order.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Message<P> {
@@ -107,10 +126,11 @@ pub struct RegisterHostClientResponse {
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct PageCommandRequest {
-    #[serde(rename = "pageName")]
+    #[serde(rename = "pageName", deserialize_with = "nullable")]
     pub page_name: String,
-    #[serde(rename = "sessionID")]
+    #[serde(rename = "sessionID", deserialize_with = "nullable")]
     pub session_id: String,
+    #[serde(deserialize_with = "nullable")]
     pub command: Command,
 }
 
@@ -124,9 +144,9 @@ pub struct PageCommandResponse {
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct PageCommandsBatchRequest {
-    #[serde(rename = "pageName")]
+    #[serde(rename = "pageName", deserialize_with = "nullable")]
     pub page_name: String,
-    #[serde(rename = "sessionID")]
+    #[serde(rename = "sessionID", deserialize_with = "nullable")]
     pub session_id: String,
     #[serde(deserialize_with = "nullable_commands")]
     pub commands: Vec<Command>,
@@ -290,6 +310,23 @@ mod tests {
     }
 
     #[test]
+    fn host_requests_read_null_as_empty() {
+        let r: PageCommandRequest = serde_json::from_str(
+            r#"{"pageName":"p/x","sessionID":null,"command":{"name":"set","values":["t",null],"attrs":{"value":"v","id":null},"lines":null,"commands":null}}"#,
+        )
+        .unwrap();
+        assert_eq!(r.session_id, "");
+        assert_eq!(r.command.values, vec!["t", ""]);
+        assert_eq!(r.command.attrs.len(), 1);
+        let b: PageCommandsBatchRequest =
+            serde_json::from_str(r#"{"pageName":null,"sessionID":"0","commands":null}"#).unwrap();
+        assert!(b.page_name.is_empty() && b.commands.is_empty());
+        let c: PageCommandRequest =
+            serde_json::from_str(r#"{"pageName":"p/x","command":null}"#).unwrap();
+        assert_eq!(c.command, Command::default());
+    }
+
+    #[test]
     fn incoming_without_id_parses() {
         let m: Incoming = serde_json::from_str(
             r#"{"action":"pageEventFromWeb","payload":{"eventTarget":"b1","eventName":"click","eventData":"xyz"}}"#,
@@ -297,6 +334,12 @@ mod tests {
         .unwrap();
         assert_eq!(m.id, None);
         let e: PageEventFromWeb = serde_json::from_value(m.payload).unwrap();
+        assert_eq!(e.event_target, "b1");
+        let r: IncomingRaw = serde_json::from_str(
+            r#"{"action":"pageEventFromWeb","payload":{"eventTarget":"b1","eventName":"click","eventData":"xyz"}}"#,
+        )
+        .unwrap();
+        let e: PageEventFromWeb = serde_json::from_str(r.payload.unwrap().get()).unwrap();
         assert_eq!(e.event_target, "b1");
     }
 }

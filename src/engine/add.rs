@@ -83,10 +83,10 @@ fn add_items(
         }
         let mut control = Control::new(&kind.to_lowercase(), &parent, &id);
         if let Some(i) = index {
-            control.at = Some(i.to_string());
+            control.at = Some(i.to_string().into());
         }
         for flag in &item.values[1..] {
-            control.props.insert(flag.to_lowercase(), "true".into());
+            control.props.insert(flag.to_lowercase(), "true");
         }
         for (k, v) in &item.attrs {
             let k = k.to_lowercase();
@@ -127,10 +127,13 @@ fn trim(ex: &mut Exec, cmd: &Command, to: &str) -> Result<Vec<String>, String> {
         return Ok(Vec::new());
     }
     let drop: Vec<String> = if n > 0 {
-        children[..children.len() - keep].to_vec()
+        &children[..children.len() - keep]
     } else {
-        children[keep..].to_vec()
-    };
+        &children[keep..]
+    }
+    .iter()
+    .map(String::from)
+    .collect();
     for id in &drop {
         ex.apply(Event::Remove { id: id.clone() })?;
     }
@@ -161,7 +164,7 @@ pub fn replace(ex: &mut Exec, cmd: &Command) -> Result<(String, Update), String>
     };
     let replaced = match at {
         Some(i) => {
-            let Some(child) = parent.c.get(i).cloned() else {
+            let Some(child) = parent.c.get(i).map(String::from) else {
                 return Err("'at' is out of range".into());
             };
             ex.apply(Event::Remove { id: child.clone() })?;

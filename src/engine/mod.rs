@@ -88,15 +88,32 @@ pub(crate) fn not_found(id: &str) -> String {
 }
 
 /// Executes one command atomically.
+/// Adds in one command after which the tree is compacted (see [`Tree::compact`]).
+const COMPACT_AFTER_ADDS: usize = 64;
+
+fn compact_if_grown(ex: &mut Exec) {
+    let adds = ex
+        .events
+        .iter()
+        .filter(|e| matches!(e, Event::Add { .. }))
+        .count();
+    if adds >= COMPACT_AFTER_ADDS {
+        ex.tree.compact();
+    }
+}
+
 pub fn execute(tree: &mut Tree, cmd: &Command, opts: &ExecOpts) -> Result<Outcome, String> {
     let mut ex = Exec::new(tree, opts);
     match run(&mut ex, cmd) {
-        Ok((result, update, crash)) => Ok(Outcome {
-            result,
-            events: std::mem::take(&mut ex.events),
-            update,
-            crash,
-        }),
+        Ok((result, update, crash)) => {
+            compact_if_grown(&mut ex);
+            Ok(Outcome {
+                result,
+                events: std::mem::take(&mut ex.events),
+                update,
+                crash,
+            })
+        }
         Err(e) => {
             ex.rollback();
             Err(e)
@@ -189,6 +206,7 @@ pub fn execute_batch(
             }
         }
     }
+    compact_if_grown(&mut ex);
     out.events = std::mem::take(&mut ex.events);
     Ok(out)
 }

@@ -1,11 +1,11 @@
 //! `set` and `append` (spec 5.3, 5.4): each item is `<id> [flag...] name=value...`, from the
 //! command line, JSON sub-commands or text lines.
 
+use super::update::PropsItem;
 use super::{not_found, Exec, Update};
 use crate::model::control::is_system_attr;
 use crate::model::Event;
 use crate::protocol::{parse_line, Command};
-use crate::wire::PropsMap;
 use std::borrow::Cow;
 
 fn items(cmd: &Command) -> Result<Vec<Cow<'_, Command>>, String> {
@@ -22,7 +22,7 @@ fn items(cmd: &Command) -> Result<Vec<Cow<'_, Command>>, String> {
 
 /// Sets (or, with `append`, appends to) props; browsers get one props map per item.
 pub fn set(ex: &mut Exec, cmd: &Command, append: bool) -> Result<Update, String> {
-    let mut sent: Vec<PropsMap> = Vec::new();
+    let mut sent: Vec<PropsItem> = Vec::new();
     for item in items(cmd)? {
         let Some(id) = item.values.first() else {
             return Err(format!(
@@ -43,12 +43,10 @@ pub fn set(ex: &mut Exec, cmd: &Command, append: bool) -> Result<Update, String>
                 props.push((k, v.clone()));
             }
         }
-        let mut map = PropsMap::new();
-        map.insert("i".into(), id.clone().into());
-        for (k, v) in &props {
-            map.insert(k.clone(), v.clone().into());
-        }
-        sent.push(map);
+        sent.push(PropsItem {
+            id: id.clone(),
+            props: props.clone(),
+        });
         let id = id.clone();
         ex.apply(if append {
             Event::AppendProps { id, props }

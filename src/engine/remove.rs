@@ -25,7 +25,7 @@ fn resolve(ex: &Exec, cmd: &Command, default: Option<&str>) -> Result<Vec<String
             .c
             .get(i)
             .ok_or_else(|| "'at' is out of range".to_string())?;
-        return Ok(vec![child.clone()]);
+        return Ok(vec![child.to_string()]);
     }
     for id in &ids {
         if !ex.tree.contains(id) {

@@ -2,7 +2,7 @@
 //! command's events, serialized once and shared by every browser.
 
 use crate::model::Control;
-use crate::wire::{actions, Message, PropsMap};
+use crate::wire::{actions, Message};
 use serde::Serialize;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -16,8 +16,8 @@ pub enum Update {
         remove: bool,
         controls: Vec<Control>,
     },
-    Props(Vec<PropsMap>),
-    Append(Vec<PropsMap>),
+    Props(Vec<PropsItem>),
+    Append(Vec<PropsItem>),
     Clean(Vec<String>),
     Remove(Vec<String>),
     Batch(Vec<Update>),
@@ -39,9 +39,37 @@ struct ReplacePayload<'a> {
     controls: Vec<crate::model::control::ControlJson<'a>>,
 }
 
+/// One `{i, name: value...}` map of `updateControlProps`/`appendControlProps`, kept as the
+/// command's own list (no map, no JSON values) and written as the map the reference sent:
+/// keys sorted, a repeated name keeps its last value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PropsItem {
+    pub id: String,
+    pub props: Vec<(String, String)>,
+}
+
+impl Serialize for PropsItem {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut all: Vec<(&str, &str)> = Vec::with_capacity(self.props.len() + 1);
+        all.push(("i", &self.id));
+        all.extend(self.props.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        // Stable: among equal names the later one stays last, and is the one kept.
+        all.sort_by(|a, b| a.0.cmp(b.0));
+        let mut m = s.serialize_map(None)?;
+        for (n, (k, v)) in all.iter().enumerate() {
+            if all.get(n + 1).is_some_and(|next| next.0 == *k) {
+                continue;
+            }
+            m.serialize_entry(k, v)?;
+        }
+        m.end()
+    }
+}
+
 #[derive(Serialize)]
 struct PropsPayload<'a> {
-    props: &'a [PropsMap],
+    props: &'a [PropsItem],
 }
 
 #[derive(Serialize)]
@@ -108,5 +136,37 @@ impl Update {
             1 => items.pop(),
             _ => Some(Update::Batch(items)),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::wire::PropsMap;
+
+    #[test]
+    fn props_items_serialize_as_the_sorted_map() {
+        let item = PropsItem {
+            id: "x".into(),
+            props: vec![
+                ("value".into(), "1".into()),
+                ("bold".into(), "true".into()),
+                ("bold".into(), "false".into()),
+                ("a".into(), "".into()),
+            ],
+        };
+        let mut map = PropsMap::new();
+        map.insert("i".into(), "x".into());
+        for (k, v) in &item.props {
+            map.insert(k.clone(), v.clone().into());
+        }
+        assert_eq!(
+            serde_json::to_string(&item).unwrap(),
+            serde_json::to_string(&map).unwrap()
+        );
+        assert_eq!(
+            Update::Props(vec![item]).to_frame(),
+            r#"{"id":"","action":"updateControlProps","payload":{"props":[{"a":"","bold":"false","i":"x","value":"1"}]}}"#
+        );
     }
 }

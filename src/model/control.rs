@@ -1,9 +1,9 @@
 //! One control: type, parent, id, ordered children and string props, and its JSON form
 //! (keys sorted, as the reference's Go maps marshal).
 
+use super::SmallStr;
 use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 /// Attribute names that are structure, never props (`set` and browsers cannot change them).
 pub const SYSTEM_ATTRS: &[&str] = &["id", "to", "from", "at", "t", "p", "i", "c"];
@@ -14,12 +14,12 @@ pub fn is_system_attr(name: &str) -> bool {
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Control {
-    pub t: String,
-    pub p: String,
-    pub i: String,
-    pub c: Vec<String>,
-    pub at: Option<String>,
-    pub props: BTreeMap<String, String>,
+    pub t: SmallStr,
+    pub p: SmallStr,
+    pub i: SmallStr,
+    pub c: Vec<SmallStr>,
+    pub at: Option<SmallStr>,
+    pub props: super::Props,
 }
 
 /// Length of `s` as a JSON string literal, quotes included, as serde_json escapes it.
@@ -51,7 +51,7 @@ impl Control {
             "p" => Some(&self.p),
             "i" => Some(&self.i),
             "at" => self.at.as_deref(),
-            _ => self.props.get(name).map(String::as_str),
+            _ => self.props.get(name),
         }
     }
 
@@ -81,7 +81,7 @@ pub struct ControlJson<'a>(pub &'a Control);
 
 enum Field<'a> {
     Str(&'a str),
-    List(&'a [String]),
+    List(&'a [SmallStr]),
 }
 
 impl Serialize for ControlJson<'_> {
@@ -98,7 +98,7 @@ impl Serialize for ControlJson<'_> {
         let mut map = s.serialize_map(Some(fixed.len() + c.props.len()))?;
         let mut props = c.props.iter().peekable();
         for (fk, fv) in fixed {
-            while let Some((k, v)) = props.next_if(|(k, _)| k.as_str() < fk) {
+            while let Some((k, v)) = props.next_if(|(k, _)| *k < fk) {
                 map.serialize_entry(k, v)?;
             }
             match fv {
@@ -120,9 +120,9 @@ mod tests {
     #[test]
     fn json_is_sorted_and_len_is_exact() {
         let mut c = Control::new("text", "page", "pun");
-        c.props.insert(",".into(), "true".into());
-        c.props.insert("value".into(), "He said \"hi\"\n".into());
-        c.props.insert("world".into(), "true".into());
+        c.props.insert(",", "true");
+        c.props.insert("value", "He said \"hi\"\n");
+        c.props.insert("world", "true");
         c.at = Some("0".into());
         c.c = vec!["a".into(), "b".into()];
         let j = serde_json::to_string(&c.json()).unwrap();

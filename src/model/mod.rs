@@ -4,9 +4,13 @@
 pub mod control;
 pub mod event;
 pub mod page_name;
+pub mod props;
+pub mod small_str;
 pub mod tree;
 
 pub use control::Control;
 pub use event::Event;
 pub use page_name::PageName;
+pub use props::Props;
+pub use small_str::SmallStr;
 pub use tree::Tree;

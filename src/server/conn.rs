@@ -5,7 +5,7 @@ use super::peer::{Frame, Peer};
 use super::session::Session;
 use super::state::Page;
 use parking_lot::Mutex;
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use tokio::sync::mpsc;
 
@@ -19,6 +19,9 @@ pub struct Conn {
     web_tx: mpsc::Sender<Frame>,
     pub behind: Arc<AtomicBool>,
     replies: mpsc::UnboundedSender<(Option<u64>, Frame)>,
+    /// The newest write ticket of this connection's commands, replied to or not (`setf`):
+    /// in strict mode no later reply may overtake it.
+    last_write: AtomicU64,
     /// Pages this connection registered to as a host.
     pub hosted: Mutex<Vec<String>>,
     /// The session this connection views as a browser.
@@ -45,6 +48,7 @@ impl Conn {
             web_tx,
             behind: Arc::new(AtomicBool::new(false)),
             replies,
+            last_write: AtomicU64::new(0),
             hosted: Mutex::new(Vec::new()),
             browsing: Mutex::new(None),
         });
@@ -71,13 +75,23 @@ impl Conn {
         let _ = self.host_tx.send(frame.into());
     }
 
-    /// Sends a reply once the write with `ticket` is durable (None: at once), keeping the
-    /// order of replies.
+    /// Records a write of this connection's (also of a command that gets no reply).
+    pub fn wrote(&self, ticket: Option<u64>) {
+        if let Some(t) = ticket {
+            self.last_write.fetch_max(t, Ordering::AcqRel);
+        }
+    }
+
+    /// Sends a reply once the write with `ticket` and every earlier write of this
+    /// connection are durable, keeping the order of replies.
     pub fn reply_after(&self, ticket: Option<u64>, frame: String) {
         // In batched mode nothing waits, so replies take the direct path; in strict mode
-        // every reply (even one that wrote nothing) queues behind earlier ones.
+        // every reply (even one that wrote nothing) queues behind earlier writes: a `get`
+        // after a run of `setf`s is answered only once those are on disk.
         if self.strict {
-            let _ = self.replies.send((ticket, frame.into()));
+            self.wrote(ticket);
+            let t = self.last_write.load(Ordering::Acquire);
+            let _ = self.replies.send(((t > 0).then_some(t), frame.into()));
         } else {
             self.send(frame);
         }

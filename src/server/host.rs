@@ -228,13 +228,8 @@ fn target(
     Ok((page, s))
 }
 
-pub fn command(
-    state: &State,
-    conn: &Conn,
-    id: &str,
-    payload: serde_json::Value,
-) -> Result<(), String> {
-    let req: wire::PageCommandRequest = match serde_json::from_value(payload) {
+pub fn command(state: &State, conn: &Conn, id: &str, payload: &str) {
+    let req: wire::PageCommandRequest = match serde_json::from_str(payload) {
         Ok(r) => r,
         Err(e) => {
             let resp = PageCommandResponse {
@@ -242,7 +237,7 @@ pub fn command(
                 error: format!("invalid pageCommandFromHost payload: {e}"),
             };
             conn.send(Message::reply(id, resp).to_json());
-            return Ok(());
+            return;
         }
     };
     let returns = req.command.returns_result()
@@ -259,7 +254,8 @@ pub fn command(
         }
     };
     if !returns {
-        return Ok(());
+        conn.wrote(ticket);
+        return;
     }
     let resp = match reply {
         Ok(result) => PageCommandResponse {
@@ -273,16 +269,10 @@ pub fn command(
     };
     let ticket = if state.settings.strict { ticket } else { None };
     conn.reply_after(ticket, Message::reply(id, resp).to_json());
-    Ok(())
 }
 
-pub fn batch(
-    state: &State,
-    conn: &Conn,
-    id: &str,
-    payload: serde_json::Value,
-) -> Result<(), String> {
-    let resp = match serde_json::from_value::<wire::PageCommandsBatchRequest>(payload) {
+pub fn batch(state: &State, conn: &Conn, id: &str, payload: &str) {
+    let resp = match serde_json::from_str::<wire::PageCommandsBatchRequest>(payload) {
         Err(e) => (
             PageCommandsBatchResponse {
                 results: Some(vec![]),
@@ -325,7 +315,6 @@ pub fn batch(
     };
     let ticket = if state.settings.strict { resp.1 } else { None };
     conn.reply_after(ticket, Message::reply(id, resp.0).to_json());
-    Ok(())
 }
 
 /// The `error` command: browsers are told, the session ends (a shared page with it).

@@ -19,8 +19,10 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-/// How long a write may stay unflushed in batched durability.
-pub const BATCHED_WINDOW: Duration = Duration::from_millis(10);
+/// How long a write may stay unflushed in batched durability. sled keeps unflushed writes
+/// in memory, so a short window also keeps the store's memory small (10 ms cost 15 MiB
+/// with 1,000 pages being written).
+pub const BATCHED_WINDOW: Duration = Duration::from_millis(2);
 
 pub fn run_blocking(args: ServerArgs) -> anyhow::Result<()> {
     let rt = tokio::runtime::Builder::new_multi_thread()

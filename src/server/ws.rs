@@ -71,7 +71,7 @@ pub async fn serve(state: Arc<State>, socket: WebSocket, addr: Option<SocketAddr
 const CLOSE: &str = "\u{0}close";
 
 fn dispatch(state: &State, conn: &Conn, text: &str) {
-    let msg: wire::Incoming = match serde_json::from_str(text) {
+    let msg: wire::IncomingRaw = match serde_json::from_str(text) {
         Ok(m) => m,
         Err(e) => {
             // The reference dropped the connection; a clear error keeps clients debuggable.
@@ -80,13 +80,18 @@ fn dispatch(state: &State, conn: &Conn, text: &str) {
         }
     };
     let id = msg.id.unwrap_or_default();
-    let mut p = msg.payload;
+    let raw = msg.payload.map(|r| r.get()).unwrap_or("null");
+    // The hot path: host commands go straight from the frame text into their types.
+    match msg.action.as_str() {
+        actions::PAGE_COMMAND_FROM_HOST => return host::command(state, conn, &id, raw),
+        actions::PAGE_COMMANDS_BATCH_FROM_HOST => return host::batch(state, conn, &id, raw),
+        _ => {}
+    }
+    let mut p: serde_json::Value = serde_json::from_str(raw).unwrap_or_default();
     // The Python client sends `null` for unset strings; Go read them as "".
     strip_nulls(&mut p);
     let res = match msg.action.as_str() {
         actions::REGISTER_HOST_CLIENT => host::register(state, conn, &id, p),
-        actions::PAGE_COMMAND_FROM_HOST => host::command(state, conn, &id, p),
-        actions::PAGE_COMMANDS_BATCH_FROM_HOST => host::batch(state, conn, &id, p),
         actions::INACTIVE_APP_FROM_HOST => host::inactive_app(state, conn, p),
         actions::REGISTER_WEB_CLIENT => web::register(state, conn, &id, p),
         actions::PAGE_EVENT_FROM_WEB => web::event(conn, p),

@@ -107,6 +107,7 @@ impl Store {
                 seq = entry_seq;
                 since += 1;
             }
+            tree.compact();
             page.sessions.push(RecoveredSession {
                 meta,
                 tree,
