@@ -50,8 +50,10 @@ pub fn run() -> anyhow::Result<()> {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(600);
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
+    // One thread runs every link and every command pipe, so a command goes from its FIFO to
+    // the server's socket and its reply back without waking another thread; only event
+    // FIFOs (blocking until a reader comes) have threads of their own.
+    let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
     let res = rt.block_on(serve(&paths, idle));

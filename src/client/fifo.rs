@@ -1,11 +1,5 @@
-//! Named FIFOs as the reference's pipe transport uses them: one command per writer session
-//! (everything written until the last writer closes), replies and event lines written one per
-//! open so that `read line < fifo` and `while read; done < fifo` readers both work.
-//!
-//! The reference closed its read end after each command; a writer that opened in the gap
-//! between its EOF and its close had its bytes thrown away with the pipe buffer, which is how
-//! back-to-back `echo ... > $PIPE` lost commands. Here a new read end is opened *before* the
-//! old one is closed, so there is never a moment without a reader while the pipe is idle.
+//! Named FIFOs: creating them, opening them (with blocking opens that a stop can always
+//! interrupt), and the event FIFO's writer. The command FIFO's reader is in `cmdfifo`.
 
 use std::ffi::CString;
 use std::io;
@@ -30,7 +24,7 @@ pub fn mkfifo(path: &Path) -> io::Result<()> {
     Ok(())
 }
 
-fn open(path: &Path, flags: libc::c_int) -> io::Result<OwnedFd> {
+pub(crate) fn open(path: &Path, flags: libc::c_int) -> io::Result<OwnedFd> {
     let c = cpath(path)?;
     loop {
         // SAFETY: c is a valid path; the returned fd is owned by the OwnedFd below.
@@ -46,7 +40,7 @@ fn open(path: &Path, flags: libc::c_int) -> io::Result<OwnedFd> {
     }
 }
 
-fn read_fd(fd: RawFd, buf: &mut [u8]) -> io::Result<usize> {
+pub(crate) fn read_fd(fd: RawFd, buf: &mut [u8]) -> io::Result<usize> {
     // SAFETY: buf is valid for buf.len() bytes.
     let n = unsafe { libc::read(fd, buf.as_mut_ptr().cast(), buf.len()) };
     if n < 0 {
@@ -142,7 +136,11 @@ impl Stop {
     }
 
     /// A blocking open that [`Stop::set`] can interrupt; `None` when stopped.
-    fn open_blocking(&self, path: &Path, flags: libc::c_int) -> Option<io::Result<OwnedFd>> {
+    pub(crate) fn open_blocking(
+        &self,
+        path: &Path,
+        flags: libc::c_int,
+    ) -> Option<io::Result<OwnedFd>> {
         self.parked.fetch_add(1, Ordering::SeqCst);
         let r = if self.is_set() {
             None
@@ -189,98 +187,6 @@ fn wait_readable(fd: RawFd, stop: &Stop, timeout_ms: i32) -> io::Result<bool> {
     }
 }
 
-/// The read side of a command FIFO. Holds an open read end while idle, except while a reply
-/// is written and until the host writes again: then the next read end is opened blocking, so
-/// that it only exists once the host is writing and cannot take the reply from its reader.
-pub struct CommandReader {
-    path: PathBuf,
-    fd: Option<OwnedFd>,
-    after_reply: bool,
-    stop: Arc<Stop>,
-}
-
-impl CommandReader {
-    pub fn new(path: &Path, stop: Arc<Stop>) -> CommandReader {
-        CommandReader {
-            path: path.to_path_buf(),
-            fd: None,
-            after_reply: false,
-            stop,
-        }
-    }
-
-    fn fresh(&self) -> io::Result<OwnedFd> {
-        open(&self.path, libc::O_RDONLY | libc::O_NONBLOCK)
-    }
-
-    /// The bytes of the next writer session: from the first byte until no writer is left.
-    /// `None` once stopped. Zero-byte sessions (a writer that wrote nothing) are skipped.
-    pub fn next(&mut self) -> io::Result<Option<Vec<u8>>> {
-        let mut buf = Vec::new();
-        let mut chunk = [0u8; 64 * 1024];
-        loop {
-            let fd = match self.fd.take() {
-                Some(fd) => fd,
-                None if self.after_reply => {
-                    let Some(fd) = self.stop.open_blocking(&self.path, libc::O_RDONLY) else {
-                        return Ok(None);
-                    };
-                    let fd = fd?;
-                    self.after_reply = false;
-                    // SAFETY: fd is open; O_NONBLOCK lets the read loop tell "no data yet"
-                    // from the end of the host's write.
-                    unsafe { libc::fcntl(fd.as_raw_fd(), libc::F_SETFL, libc::O_NONBLOCK) };
-                    fd
-                }
-                None => self.fresh()?,
-            };
-            let raw = fd.as_raw_fd();
-            self.fd = Some(fd);
-            // With a command half read, wake now and then even without a hang-up: a writer
-            // that opened before our current read end might not raise one on every kernel.
-            let timeout = if buf.is_empty() { -1 } else { 50 };
-            if !wait_readable(raw, &self.stop, timeout)? {
-                return Ok(None);
-            }
-            loop {
-                match read_fd(raw, &mut chunk) {
-                    Ok(0) => {
-                        // No writer left: the session ended. Open the next read end before
-                        // dropping this one so that a writer arriving now keeps its bytes.
-                        let next = self.fresh()?;
-                        self.fd = Some(next);
-                        if buf.is_empty() {
-                            break;
-                        }
-                        return Ok(Some(buf));
-                    }
-                    Ok(n) => buf.extend_from_slice(&chunk[..n]),
-                    Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
-                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                    Err(e) => return Err(e),
-                }
-            }
-        }
-    }
-
-    /// Writes a reply: gives up the read end (so that our open for writing waits for the
-    /// host's reader and nothing of ours can read the reply), writes, closes: that close is
-    /// the end of the reply for the host. Ok(false) when stopped while waiting.
-    pub fn reply(&mut self, text: &[u8]) -> io::Result<bool> {
-        self.fd = None;
-        self.after_reply = true;
-        let Some(w) = self.stop.open_blocking(&self.path, libc::O_WRONLY) else {
-            return Ok(false);
-        };
-        match write_all(w?.as_raw_fd(), text) {
-            Ok(()) => Ok(true),
-            // The host's reader left without its reply; the pipe goes on.
-            Err(e) if e.raw_os_error() == Some(libc::EPIPE) => Ok(true),
-            Err(e) => Err(e),
-        }
-    }
-}
-
 /// Bytes written to a pipe and not read yet.
 fn unread(fd: RawFd) -> io::Result<usize> {
     let mut n: libc::c_int = 0;
@@ -291,10 +197,10 @@ fn unread(fd: RawFd) -> io::Result<usize> {
     Ok(n.max(0) as usize)
 }
 
-/// The write side of an event FIFO. The write end stays open between events, so a reader
-/// that keeps the FIFO open gets them as a stream and a reader that opens right after the
-/// last one left never sees an empty EOF; a line that no reader took is reported, so the
-/// caller keeps it for the next reader.
+/// The write side of an event FIFO. Its write end stays open from the first reader until the
+/// pipe closes, so the kernel keeps lines that one reader did not take for the next one
+/// (`read x < fifo` takes a line and goes), a streaming reader gets every line, and no
+/// reader ever sees an end of file before the last event.
 pub struct EventWriter {
     path: PathBuf,
     fd: Option<OwnedFd>,
@@ -308,102 +214,67 @@ impl EventWriter {
         }
     }
 
-    /// Ok(true): a reader took the whole line. Ok(false): no reader took it (or stopped).
+    /// Puts a line into the pipe, waiting for a reader when there is none. Ok(false) when
+    /// stopped first.
     pub fn write(&mut self, line: &[u8], stop: &Stop) -> io::Result<bool> {
-        let fd = match self.fd.take() {
-            Some(fd) => fd,
-            // Waits for a reader.
-            None => match stop.open_blocking(&self.path, libc::O_WRONLY) {
-                Some(fd) => fd?,
-                None => return Ok(false),
-            },
-        };
-        let raw = fd.as_raw_fd();
-        match write_all(raw, line) {
-            Ok(()) => {}
-            // Every reader left: the next write waits for a new one.
-            Err(e) if e.raw_os_error() == Some(libc::EPIPE) => return Ok(false),
-            Err(e) => return Err(e),
-        }
-        // A reader that takes one line and closes (`read x < fifo`) may be on its way out as
-        // we write: the line counts as delivered only once it was read.
-        let mut wait = Duration::from_micros(20);
-        loop {
-            if unread(raw)? == 0 {
+        let mut rest = line;
+        while !rest.is_empty() {
+            if self.fd.is_none() {
+                let Some(fd) = stop.open_blocking(&self.path, libc::O_WRONLY) else {
+                    return Ok(false);
+                };
+                let fd = fd?;
+                // SAFETY: fd is open; non-blocking so a full pipe never stalls a stop.
+                unsafe { libc::fcntl(fd.as_raw_fd(), libc::F_SETFL, libc::O_NONBLOCK) };
                 self.fd = Some(fd);
-                return Ok(true);
             }
-            let mut p = libc::pollfd {
-                fd: raw,
-                events: 0,
-                revents: 0,
+            let Some(raw) = self.fd.as_ref().map(|f| f.as_raw_fd()) else {
+                continue;
             };
-            // SAFETY: one valid pollfd.
-            unsafe { libc::poll(&mut p, 1, 0) };
-            if p.revents & libc::POLLERR != 0 || stop.is_set() {
-                return Ok(false);
+            // SAFETY: rest is valid for rest.len() bytes.
+            let n = unsafe { libc::write(raw, rest.as_ptr().cast(), rest.len()) };
+            if n >= 0 {
+                rest = &rest[n as usize..];
+                continue;
             }
+            let e = io::Error::last_os_error();
+            match e.raw_os_error() {
+                Some(libc::EINTR) => {}
+                // Full: wait for the reader to take some.
+                Some(libc::EAGAIN) => {
+                    if stop.is_set() {
+                        return Ok(false);
+                    }
+                    let mut p = libc::pollfd {
+                        fd: raw,
+                        events: libc::POLLOUT,
+                        revents: 0,
+                    };
+                    // SAFETY: one valid pollfd.
+                    unsafe { libc::poll(&mut p, 1, 200) };
+                }
+                // No reader now: wait for the next one (our write end keeps what is queued).
+                Some(libc::EPIPE) => match stop.open_blocking(&self.path, libc::O_WRONLY) {
+                    Some(r) => drop(r?),
+                    None => return Ok(false),
+                },
+                _ => return Err(e),
+            }
+        }
+        Ok(true)
+    }
+
+    /// Waits (up to `grace`) until a reader took everything, then lets go of the pipe.
+    pub fn finish(mut self, stop: &Stop, grace: Duration) {
+        let Some(fd) = self.fd.take() else { return };
+        let deadline = std::time::Instant::now() + grace;
+        let mut wait = Duration::from_millis(1);
+        while unread(fd.as_raw_fd()).unwrap_or(0) > 0
+            && !stop.is_set()
+            && std::time::Instant::now() < deadline
+        {
             std::thread::sleep(wait);
-            wait = (wait * 2).min(Duration::from_millis(10));
+            wait = (wait * 2).min(Duration::from_millis(50));
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use std::io::{Read, Write};
-
-    fn fifo() -> (tempfile::TempDir, PathBuf, Arc<Stop>, CommandReader) {
-        let dir = tempfile::tempdir().unwrap();
-        let p = dir.path().join("cmd");
-        mkfifo(&p).unwrap();
-        let stop = Stop::new().unwrap();
-        let r = CommandReader::new(&p, stop.clone());
-        (dir, p, stop, r)
-    }
-
-    #[test]
-    fn back_to_back_writers_lose_nothing() {
-        let (_dir, p, _stop, mut r) = fifo();
-        let p2 = p.clone();
-        let writer = std::thread::spawn(move || {
-            for i in 0..2000 {
-                let mut f = std::fs::OpenOptions::new().write(true).open(&p2).unwrap();
-                f.write_all(format!("setf p value={i}\n").as_bytes())
-                    .unwrap();
-            }
-        });
-        let mut text = String::new();
-        while text.matches('\n').count() < 2000 {
-            let b = r.next().unwrap().unwrap();
-            text.push_str(&String::from_utf8(b).unwrap());
-        }
-        writer.join().unwrap();
-        let got: Vec<&str> = text.lines().collect();
-        let want: Vec<String> = (0..2000).map(|i| format!("setf p value={i}")).collect();
-        assert_eq!(got, want);
-    }
-
-    #[test]
-    fn reply_reaches_a_reader_and_stop_unblocks() {
-        let (_dir, p, stop, mut r) = fifo();
-        let p2 = p.clone();
-        let host = std::thread::spawn(move || {
-            std::fs::write(&p2, "get x value\n").unwrap();
-            let mut s = String::new();
-            std::fs::File::open(&p2)
-                .unwrap()
-                .read_to_string(&mut s)
-                .unwrap();
-            s
-        });
-        assert_eq!(r.next().unwrap().unwrap(), b"get x value\n");
-        assert!(r.reply(b"0 v\n").unwrap());
-        assert_eq!(host.join().unwrap(), "0 v\n");
-        // A reader blocked waiting for a writer is released by stop.
-        let t = std::thread::spawn(move || r.next().unwrap());
-        stop.set(&[&p]);
-        assert!(t.join().unwrap().is_none());
     }
 }

@@ -2,6 +2,7 @@
 //! and the background proxy daemon (`pglet client`) that owns the command/event pipes and
 //! speaks the WebSocket host protocol to servers.
 
+mod cmdfifo;
 mod control;
 mod daemon;
 mod fifo;

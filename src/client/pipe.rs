@@ -3,7 +3,8 @@
 //! and the event queue behind `<pipe>.events`, which keeps events while nobody reads instead
 //! of dropping all but one.
 
-use super::fifo::{self, CommandReader, Stop};
+use super::cmdfifo::CommandFifo;
+use super::fifo::{self, Stop};
 use super::link::Link;
 use crate::protocol::{self, reply, Command};
 use crate::wire::{self, actions};
@@ -14,7 +15,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Weak};
 use std::time::Duration;
 use tokio::runtime::Handle;
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, watch};
 
 /// Events kept per pipe while nobody reads; past this the oldest go, with a log line.
 pub const EVENT_QUEUE: usize = 10_000;
@@ -157,6 +158,24 @@ impl Registration {
     }
 }
 
+/// Where the replies of a pipe go: its command FIFO, or a `--uds` connection.
+pub(crate) trait Answer {
+    /// Delivers one reply; false once the pipe is stopping.
+    async fn answer(&mut self, text: &str) -> bool;
+}
+
+impl Answer for CommandFifo {
+    async fn answer(&mut self, text: &str) -> bool {
+        match self.reply(text.as_bytes()).await {
+            Ok(going) => going,
+            Err(e) => {
+                tracing::warn!("reply not delivered: {e}");
+                true
+            }
+        }
+    }
+}
+
 /// Why a pipe closes.
 pub enum Closed {
     /// `close` or `error` from the script: the command pipe goes at once.
@@ -259,6 +278,8 @@ pub struct Pipe {
     rt: Handle,
     pub events: EventQueue,
     pub stop_cmd: Arc<Stop>,
+    /// The command side's stop as the runtime sees it.
+    cmd_stopped: Arc<watch::Sender<bool>>,
     pub stop_ev: Arc<Stop>,
     closed: AtomicBool,
     /// Set when the server closed the session: commands get this as their error.
@@ -314,6 +335,7 @@ impl Pipe {
             rt: reg.ctx.rt.clone(),
             events: EventQueue::new(),
             stop_cmd: Stop::new()?,
+            cmd_stopped: Arc::new(watch::channel(false).0),
             stop_ev: Stop::new()?,
             closed: AtomicBool::new(false),
             gone: Mutex::new(None),
@@ -333,8 +355,7 @@ impl Pipe {
         if self.opts.uds {
             super::uds::start(self.clone());
         } else {
-            let p = self.clone();
-            spawn_thread("pipe-commands", move || p.command_loop());
+            self.rt.spawn(self.clone().command_task());
             let p = self.clone();
             spawn_thread("pipe-events", move || p.event_loop());
         }
@@ -352,6 +373,11 @@ impl Pipe {
                 }
             });
         }
+    }
+
+    /// Runs a future to completion from a thread of its own (the `--uds` connections).
+    pub fn block_on<F: std::future::Future>(&self, f: F) -> F::Output {
+        self.rt.block_on(f)
     }
 
     fn event(&self, e: &wire::PageEventToHost) {
@@ -464,24 +490,23 @@ impl Pipe {
     }
 
     /// Runs every command of one read (several when writes merged), in order; replies go
-    /// through `reply`. Returns false once the pipe is to close.
-    pub fn run_text(
+    /// to `out`. Returns false once the pipe is to close.
+    pub async fn run_text(
         &self,
         bytes: &[u8],
         batch: &mut Option<Vec<Command>>,
-        mut reply: impl FnMut(&str) -> bool,
+        out: &mut impl Answer,
     ) -> bool {
         let text = String::from_utf8_lossy(bytes);
         let pieces = protocol::split_commands(&text);
         if pieces.is_empty() {
             // The reference's daemon crashed on blank input; we answer it.
-            return reply(&reply::error("empty command"));
+            return out.answer(&reply::error("empty command")).await;
         }
         for piece in pieces {
-            tracing::debug!(pipe = %self.name, command = %piece, "command");
-            match self.rt.block_on(self.execute(&piece, batch)) {
+            match self.execute(&piece, batch).await {
                 Outcome::Reply(text) => {
-                    if !reply(&text) {
+                    if !out.answer(&text).await {
                         return false;
                     }
                 }
@@ -495,11 +520,16 @@ impl Pipe {
         true
     }
 
-    fn command_loop(self: Arc<Self>) {
-        let mut reader = CommandReader::new(&self.cmd_path, self.stop_cmd.clone());
+    /// Serves the command FIFO on the runtime until the pipe closes.
+    async fn command_task(self: Arc<Self>) {
+        let mut fifo = CommandFifo::new(
+            &self.cmd_path,
+            self.stop_cmd.clone(),
+            self.cmd_stopped.subscribe(),
+        );
         let mut batch = None;
         loop {
-            let bytes = match reader.next() {
+            let bytes = match fifo.next().await {
                 Ok(Some(b)) => b,
                 Ok(None) => return,
                 Err(e) => {
@@ -508,20 +538,16 @@ impl Pipe {
                     return;
                 }
             };
-            let go_on = self.run_text(&bytes, &mut batch, |text| {
-                match reader.reply(text.as_bytes()) {
-                    Ok(true) => true,
-                    Ok(false) => false,
-                    Err(e) => {
-                        tracing::warn!(pipe = %self.name, "reply not delivered: {e}");
-                        true
-                    }
-                }
-            });
-            if !go_on {
+            if !self.run_text(&bytes, &mut batch, &mut fifo).await {
                 return;
             }
         }
+    }
+
+    /// Stops the command side (its task and any blocking open of it).
+    fn stop_commands(&self) {
+        self.stop_cmd.set(&[&self.cmd_path]);
+        let _ = self.cmd_stopped.send(true);
     }
 
     fn event_loop(self: Arc<Self>) {
@@ -531,8 +557,6 @@ impl Pipe {
             text.push(b'\n');
             match w.write(&text, &self.stop_ev) {
                 Ok(true) => self.events.pop(),
-                // No reader took it: the event waits for the next one.
-                Ok(false) if !self.stop_ev.is_set() => {}
                 Ok(false) => break,
                 Err(e) => {
                     tracing::error!(pipe = %self.name, "event pipe: {e}");
@@ -540,8 +564,8 @@ impl Pipe {
                 }
             }
         }
-        // Dropping the writer ends a streaming reader with EOF after `page close `.
-        drop(w);
+        // After `page close `: a reader still gets what is in the pipe, then end of file.
+        w.finish(&self.stop_ev, LOCAL_CLOSE_GRACE);
         let _ = std::fs::remove_file(&self.ev_path);
     }
 
@@ -556,7 +580,7 @@ impl Pipe {
         // read, so a script that saw the event never finds it.
         let grace = match why {
             Closed::ByScript => {
-                self.stop_cmd.set(&[&self.cmd_path]);
+                self.stop_commands();
                 let _ = std::fs::remove_file(&self.cmd_path);
                 LOCAL_CLOSE_GRACE
             }
@@ -572,9 +596,11 @@ impl Pipe {
         }
         let (cmd, ev) = (self.cmd_path.clone(), self.ev_path.clone());
         let (stop_cmd, stop_ev) = (self.stop_cmd.clone(), self.stop_ev.clone());
+        let cmd_stopped = self.cmd_stopped.clone();
         self.rt.spawn(async move {
             tokio::time::sleep(grace).await;
             stop_cmd.set(&[&cmd]);
+            let _ = cmd_stopped.send(true);
             stop_ev.set(&[&ev]);
             remove_quietly(&cmd);
             remove_quietly(&ev);

@@ -3,7 +3,7 @@
 //! text (merged writes are split as on a FIFO); replies go back on the same connection.
 
 use super::pipe::Pipe;
-use super::pipe::{spawn_thread, Closed};
+use super::pipe::{spawn_thread, Answer, Closed};
 use crate::protocol::Command;
 use parking_lot::Mutex;
 use std::io::{Read, Write};
@@ -80,13 +80,22 @@ fn serve_commands(mut stream: UnixStream, pipe: Arc<Pipe>) {
             Ok(0) | Err(_) => return,
             Ok(n) => n,
         };
-        let mut out = stream.try_clone().ok();
-        let go_on = pipe.run_text(&buf[..n], &mut batch, |text| match out.as_mut() {
-            Some(s) => s.write_all(text.as_bytes()).is_ok(),
-            None => false,
-        });
+        let mut out = Replies(stream.try_clone().ok());
+        let go_on = pipe.block_on(pipe.run_text(&buf[..n], &mut batch, &mut out));
         if !go_on || pipe.stop_cmd.is_set() {
             return;
+        }
+    }
+}
+
+/// Replies go back on the command connection.
+struct Replies(Option<UnixStream>);
+
+impl Answer for Replies {
+    async fn answer(&mut self, text: &str) -> bool {
+        match self.0.as_mut() {
+            Some(s) => s.write_all(text.as_bytes()).is_ok(),
+            None => false,
         }
     }
 }
