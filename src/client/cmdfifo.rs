@@ -36,6 +36,20 @@ fn register(fd: OwnedFd, interest: Interest) -> io::Result<AsyncFd<OwnedFd>> {
         .map_err(|e| io::Error::other(e.to_string()))
 }
 
+/// Writes what the pipe takes now: Ok(0) when it is full (or interrupted).
+fn write_some(fd: RawFd, data: &[u8]) -> io::Result<usize> {
+    // SAFETY: data is valid for data.len() bytes.
+    let n = unsafe { libc::write(fd, data.as_ptr().cast(), data.len()) };
+    if n >= 0 {
+        return Ok(n as usize);
+    }
+    let e = io::Error::last_os_error();
+    match e.kind() {
+        io::ErrorKind::WouldBlock | io::ErrorKind::Interrupted => Ok(0),
+        _ => Err(e),
+    }
+}
+
 /// Whether every writer of the pipe left since this read end was opened.
 fn hung_up(fd: RawFd) -> bool {
     let mut p = libc::pollfd {
@@ -161,26 +175,32 @@ impl CommandFifo {
         };
         // SAFETY: w is open; non-blocking so a reply larger than the pipe waits on the runtime.
         unsafe { libc::fcntl(w.as_raw_fd(), libc::F_SETFL, libc::O_NONBLOCK) };
+        // A reply fits the pipe almost always: write at once, and register with the runtime
+        // only for the rest of a bigger one.
+        let rest = match write_some(w.as_raw_fd(), text) {
+            Ok(n) => &text[n..],
+            Err(e) if e.raw_os_error() == Some(libc::EPIPE) => return Ok(true),
+            Err(e) => return Err(e),
+        };
+        if rest.is_empty() {
+            return Ok(true);
+        }
         let w = register(w, Interest::WRITABLE)?;
-        let mut rest = text;
+        let mut rest = rest;
         while !rest.is_empty() {
             let mut guard = tokio::select! {
                 g = w.writable() => g?,
                 _ = self.stopped() => return Ok(false),
             };
-            match guard.try_io(|fd| {
-                // SAFETY: rest is valid for rest.len() bytes.
-                let n = unsafe { libc::write(fd.as_raw_fd(), rest.as_ptr().cast(), rest.len()) };
-                if n < 0 {
-                    Err(io::Error::last_os_error())
-                } else {
-                    Ok(n as usize)
-                }
-            }) {
+            // A full pipe must read as WouldBlock here, so that the guard waits for room.
+            let wrote = guard.try_io(|fd| match write_some(fd.as_raw_fd(), rest) {
+                Ok(0) => Err(io::ErrorKind::WouldBlock.into()),
+                r => r,
+            });
+            match wrote {
                 Ok(Ok(n)) => rest = &rest[n..],
                 // The host's reader left without its reply; the pipe goes on.
                 Ok(Err(e)) if e.raw_os_error() == Some(libc::EPIPE) => break,
-                Ok(Err(e)) if e.kind() == io::ErrorKind::Interrupted => {}
                 Ok(Err(e)) => return Err(e),
                 Err(_would_block) => {}
             }
@@ -260,6 +280,26 @@ mod tests {
         }
         let want: Vec<String> = (0..300).map(|i| format!("0 v{i}")).collect();
         assert_eq!(host.join().unwrap(), want);
+    }
+
+    /// A reply bigger than the pipe's buffer waits for the host to make room.
+    #[tokio::test]
+    async fn a_reply_larger_than_the_pipe_arrives_whole() {
+        let (_dir, p, _stop, _tx, mut r) = fifo();
+        let p2 = p.clone();
+        let host = std::thread::spawn(move || {
+            std::fs::write(&p2, "get big value\n").unwrap();
+            let mut s = Vec::new();
+            std::fs::File::open(&p2)
+                .unwrap()
+                .read_to_end(&mut s)
+                .unwrap();
+            s
+        });
+        assert_eq!(r.next().await.unwrap().unwrap(), b"get big value\n");
+        let big = vec![b'x'; 1 << 20];
+        assert!(r.reply(&big).await.unwrap());
+        assert_eq!(host.join().unwrap(), big);
     }
 
     #[tokio::test]
