@@ -5,7 +5,8 @@
 
 use super::control::{Connect, Paths, Reply, Request};
 use super::link::Link;
-use super::pipe::{Ctx, PipeOptions, Registration};
+use super::pipe::{Ctx, PipeOptions};
+use super::registration::Registration;
 use crate::wire;
 use parking_lot::Mutex;
 use std::collections::HashMap;

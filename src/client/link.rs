@@ -3,7 +3,7 @@
 //! reconnection that re-registers every page (with `update`, and the host id the server gave
 //! us) before any queued frame is sent, so scripts carry on across a server restart.
 
-use super::pipe::Registration;
+use super::registration::Registration;
 use crate::wire::{self, actions, Message};
 use futures_util::{SinkExt, StreamExt};
 use parking_lot::Mutex;

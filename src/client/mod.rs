@@ -5,10 +5,12 @@
 mod cmdfifo;
 mod control;
 mod daemon;
+mod events;
 mod fifo;
 mod launch;
 mod link;
 mod pipe;
+mod registration;
 mod uds;
 
 use clap::Args;

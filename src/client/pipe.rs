@@ -1,24 +1,22 @@
-//! A page registration and its pipes: the command loop of the reference's pipe client
-//! (spec 3.5: parse, `begin`/`end` batching, `close`, `error`, returning vs fire-and-forget)
-//! and the event queue behind `<pipe>.events`, which keeps events while nobody reads instead
-//! of dropping all but one.
+//! One pipe (a command FIFO and its `.events` FIFO, serving one session of a page): the
+//! command loop of the reference's pipe client (spec 3.5: parse, `begin`/`end` batching,
+//! `close`, `error`, returning vs fire-and-forget), the event writer, and how a pipe ends.
 
 use super::cmdfifo::CommandFifo;
+use super::events::EventQueue;
 use super::fifo::{self, Stop};
 use super::link::Link;
+use super::registration::Registration;
 use crate::protocol::{self, reply, Command};
 use crate::wire::{self, actions};
-use parking_lot::{Condvar, Mutex};
-use std::collections::VecDeque;
+use parking_lot::Mutex;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Weak};
 use std::time::Duration;
 use tokio::runtime::Handle;
-use tokio::sync::{mpsc, watch};
+use tokio::sync::watch;
 
-/// Events kept per pipe while nobody reads; past this the oldest go, with a log line.
-pub const EVENT_QUEUE: usize = 10_000;
 /// How long a pipe the server closed (expired page, inactive app) stays, answering commands
 /// with the reason, so that a script sees a clear error instead of a vanished file.
 const SERVER_CLOSE_GRACE: Duration = Duration::from_secs(60);
@@ -36,126 +34,6 @@ pub struct PipeOptions {
 pub struct Ctx {
     pub tmp: PathBuf,
     pub rt: Handle,
-}
-
-/// One `registerHostClient` of the proxy (one `pglet page` or `pglet app` call).
-pub struct Registration {
-    ctx: Arc<Ctx>,
-    pub link: Arc<Link>,
-    req: Mutex<wire::RegisterHostClientRequest>,
-    opts: PipeOptions,
-    pipes: Mutex<Vec<Arc<Pipe>>>,
-    /// App pages: where the pipe of each new session is announced (`pglet app`'s stdout).
-    announce: Mutex<Option<mpsc::UnboundedSender<String>>>,
-}
-
-impl Registration {
-    pub fn new(
-        ctx: Arc<Ctx>,
-        link: Arc<Link>,
-        req: wire::RegisterHostClientRequest,
-        opts: PipeOptions,
-    ) -> Arc<Registration> {
-        Arc::new(Registration {
-            ctx,
-            link,
-            req: Mutex::new(req),
-            opts,
-            pipes: Mutex::new(Vec::new()),
-            announce: Mutex::new(None),
-        })
-    }
-
-    pub fn request(&self) -> wire::RegisterHostClientRequest {
-        self.req.lock().clone()
-    }
-
-    pub fn page_name(&self) -> String {
-        self.req.lock().page_name.clone()
-    }
-
-    pub fn is_app(&self) -> bool {
-        self.req.lock().is_app
-    }
-
-    /// Takes the server's answer: its normalised name and the host id that lets us keep the
-    /// content when we register again after a reconnect.
-    pub fn bind(&self, resp: &wire::RegisterHostClientResponse) {
-        let mut r = self.req.lock();
-        r.page_name.clone_from(&resp.page_name);
-        r.host_client_id.clone_from(&resp.host_client_id);
-    }
-
-    pub fn set_announce(&self, tx: mpsc::UnboundedSender<String>) {
-        *self.announce.lock() = Some(tx);
-    }
-
-    /// Creates the pipe of a session and starts serving it.
-    pub fn open_pipe(self: &Arc<Self>, session_id: &str) -> std::io::Result<Arc<Pipe>> {
-        let pipe = Pipe::create(self, session_id)?;
-        self.pipes.lock().push(pipe.clone());
-        pipe.start();
-        Ok(pipe)
-    }
-
-    pub fn event(&self, e: &wire::PageEventToHost) {
-        let pipes: Vec<_> = self.pipes.lock().clone();
-        for p in pipes.iter().filter(|p| p.session_id == e.session_id) {
-            if e.event_target == "page" && e.event_name == "close" {
-                p.close(Closed::ByServer(format!(
-                    "page {} has expired or was closed by the server",
-                    self.page_name()
-                )));
-            } else {
-                p.event(e);
-            }
-        }
-    }
-
-    pub fn session_created(self: &Arc<Self>, session_id: &str) {
-        match self.open_pipe(session_id) {
-            Ok(p) => {
-                if let Some(tx) = &*self.announce.lock() {
-                    let _ = tx.send(p.printed_name());
-                }
-            }
-            Err(e) => {
-                tracing::error!(page = %self.page_name(), "cannot create a session pipe: {e}")
-            }
-        }
-    }
-
-    fn forget(self: &Arc<Self>, pipe: &Pipe) {
-        let empty = {
-            let mut pipes = self.pipes.lock();
-            pipes.retain(|p| !std::ptr::eq(p.as_ref(), pipe));
-            pipes.is_empty()
-        };
-        if empty && !self.is_app() {
-            self.link.remove_registration(self);
-        }
-    }
-
-    /// The app's `pglet app` went away: tell the server and close every session pipe.
-    pub async fn app_gone(self: &Arc<Self>) {
-        self.link.remove_registration(self);
-        let page = self.page_name();
-        if !page.is_empty() {
-            let _ = self
-                .link
-                .send(
-                    actions::INACTIVE_APP_FROM_HOST,
-                    wire::PageNamePayload { page_name: page },
-                )
-                .await;
-        }
-        let pipes: Vec<_> = self.pipes.lock().clone();
-        for p in pipes {
-            p.close(Closed::ByServer(
-                "the application is no longer running".into(),
-            ));
-        }
-    }
 }
 
 /// Where the replies of a pipe go: its command FIFO, or a `--uds` connection.
@@ -183,87 +61,6 @@ pub enum Closed {
     /// The server ended the session: the pipe answers with this reason for a while.
     ByServer(String),
 }
-
-struct Queue {
-    items: VecDeque<String>,
-    finished: bool,
-    dropped: u64,
-}
-
-/// The events of one pipe, in arrival order, bounded.
-pub struct EventQueue {
-    q: Mutex<Queue>,
-    cv: Condvar,
-}
-
-impl EventQueue {
-    fn new() -> EventQueue {
-        EventQueue {
-            q: Mutex::new(Queue {
-                items: VecDeque::new(),
-                finished: false,
-                dropped: 0,
-            }),
-            cv: Condvar::new(),
-        }
-    }
-
-    pub fn push(&self, line: String) {
-        let mut q = self.q.lock();
-        if q.finished {
-            return;
-        }
-        if q.items.len() >= EVENT_QUEUE {
-            q.items.pop_front();
-            q.dropped += 1;
-            if q.dropped == 1 || q.dropped.is_power_of_two() {
-                tracing::warn!(
-                    dropped = q.dropped,
-                    "event pipe not read: {EVENT_QUEUE} events waiting, dropping the oldest"
-                );
-            }
-        }
-        q.items.push_back(line);
-        self.cv.notify_all();
-    }
-
-    /// A tick is not queued behind another unread tick: a late reader gets one, not a pile.
-    fn push_tick(&self) {
-        if self.q.lock().items.back().is_some_and(|l| l == TICK) {
-            return;
-        }
-        self.push(TICK.into());
-    }
-
-    /// Waits for the oldest event without taking it (it is taken once delivered).
-    pub fn front(&self, stop: &Stop) -> Option<String> {
-        let mut q = self.q.lock();
-        loop {
-            if stop.is_set() {
-                return None;
-            }
-            if let Some(f) = q.items.front() {
-                return Some(f.clone());
-            }
-            if q.finished {
-                return None;
-            }
-            self.cv.wait_for(&mut q, Duration::from_millis(200));
-        }
-    }
-
-    pub fn pop(&self) {
-        self.q.lock().items.pop_front();
-    }
-
-    /// No more events after those queued.
-    fn finish(&self) {
-        self.q.lock().finished = true;
-        self.cv.notify_all();
-    }
-}
-
-const TICK: &str = "timer tick";
 
 /// One command pipe + event pipe pair, serving one session of a page.
 pub struct Pipe {
@@ -303,7 +100,7 @@ pub enum Outcome {
 }
 
 impl Pipe {
-    fn create(reg: &Arc<Registration>, session_id: &str) -> std::io::Result<Arc<Pipe>> {
+    pub(super) fn create(reg: &Arc<Registration>, session_id: &str) -> std::io::Result<Arc<Pipe>> {
         let tmp = &reg.ctx.tmp;
         let (name, cmd_path) = loop {
             let name = format!("pglet_pipe_{}", random_suffix());
@@ -351,7 +148,7 @@ impl Pipe {
         }
     }
 
-    fn start(self: &Arc<Self>) {
+    pub(super) fn start(self: &Arc<Self>) {
         if self.opts.uds {
             super::uds::start(self.clone());
         } else {
@@ -380,7 +177,7 @@ impl Pipe {
         self.rt.block_on(f)
     }
 
-    fn event(&self, e: &wire::PageEventToHost) {
+    pub(super) fn event(&self, e: &wire::PageEventToHost) {
         if !self.opts.all_events && e.event_target == "page" && e.event_name == "change" {
             return;
         }
