@@ -462,8 +462,12 @@ pub fn stop_daemon(tmp: &Path) {
     // SAFETY: plain kill(2) on a pid our own test started (through `pglet page`).
     unsafe { libc::kill(pid, libc::SIGKILL) };
     for _ in 0..200 {
-        // SAFETY: signal 0 only checks that the process exists.
-        if unsafe { libc::kill(pid, 0) } != 0 {
+        // Gone, or a zombie waiting for a parent that does not reap (pid 1 in some sandboxes).
+        let state = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+        let zombie = state
+            .rsplit_once(") ")
+            .is_some_and(|(_, rest)| rest.starts_with('Z'));
+        if state.is_empty() || zombie {
             break;
         }
         std::thread::sleep(Duration::from_millis(10));
