@@ -81,6 +81,10 @@ pub struct ServerArgs {
     /// Reverse proxies (space-separated IPs) whose `X-Forwarded-For` names the real client.
     #[arg(long, env = "PGLET_TRUSTED_PROXIES", default_value = "")]
     pub trusted_proxies: String,
+    /// Serve the pipes of `pglet page` scripts of this machine (same user) directly, without
+    /// the proxy daemon (`false` to always use the proxy).
+    #[arg(long, env = "PGLET_DIRECT_PIPES", default_value_t = true, action = clap::ArgAction::Set)]
+    pub direct_pipes: bool,
     /// Config file (`key = value` per option, e.g. `page_lifetime = "30d"`).
     #[arg(long, env = "PGLET_CONFIG")]
     pub config: Option<PathBuf>,

@@ -33,6 +33,8 @@ pub struct Connect {
     pub ticker_ms: Option<u64>,
     pub uds: bool,
     pub lifetime: Option<String>,
+    /// Where to make the pipes (the script's TMPDIR); absent: the service's own.
+    pub tmp: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -99,7 +101,11 @@ pub struct Channel {
 
 impl Channel {
     pub fn send(paths: &Paths, req: &Request) -> std::io::Result<Channel> {
-        let mut s = UnixStream::connect(&paths.socket)?;
+        Self::send_on(UnixStream::connect(&paths.socket)?, req)
+    }
+
+    /// Sends a request on a connection made already (a server's direct pipes).
+    pub fn send_on(mut s: UnixStream, req: &Request) -> std::io::Result<Channel> {
         let mut line = serde_json::to_string(req).map_err(std::io::Error::other)?;
         line.push('\n');
         s.write_all(line.as_bytes())?;
@@ -109,7 +115,7 @@ impl Channel {
     }
 
     /// The next reply; `None` when the daemon closed the connection.
-    pub fn next(&mut self) -> std::io::Result<Option<Reply>> {
+    pub fn next_reply(&mut self) -> std::io::Result<Option<Reply>> {
         let mut line = String::new();
         if self.reader.read_line(&mut line)? == 0 {
             return Ok(None);
@@ -121,7 +127,10 @@ impl Channel {
 }
 
 fn ping(paths: &Paths) -> Option<Reply> {
-    Channel::send(paths, &Request::Ping).ok()?.next().ok()?
+    Channel::send(paths, &Request::Ping)
+        .ok()?
+        .next_reply()
+        .ok()?
 }
 
 /// Finds the running daemon or starts one (detached, in its own process group, logging to
@@ -134,7 +143,7 @@ pub fn ensure_daemon(paths: &Paths) -> anyhow::Result<()> {
         }
         tracing::info!(old = %r.version, "restarting the pipe proxy of another version");
         if let Ok(mut c) = Channel::send(paths, &Request::Stop) {
-            let _ = c.next();
+            let _ = c.next_reply();
         }
     }
     let exe = std::env::current_exe()?;

@@ -1,7 +1,8 @@
-//! One WebSocket per server, shared by every page and session the proxy hosts there: request
-//! and reply matching by id, fire-and-forget frames in order, event routing to pipes, and
-//! reconnection that re-registers every page (with `update`, and the host id the server gave
-//! us) before any queued frame is sent, so scripts carry on across a server restart.
+//! The connection to one server, shared by every page and session hosted there: request and
+//! reply matching by id, fire-and-forget frames in order, event routing to pipes. Usually a
+//! WebSocket, with reconnection that re-registers every page (with `update`, and the host id
+//! the server gave us) before any queued frame is sent, so scripts carry on across a server
+//! restart; or, inside the server itself, a direct call into it ([`LocalServer`]).
 
 use super::registration::Registration;
 use crate::wire::{self, actions, Message};
@@ -56,10 +57,22 @@ struct Pending {
     sent_on: u64,
 }
 
+/// A server in this process, driven without a socket: frames go in as if from a host
+/// connection and come out the same way.
+pub trait LocalServer: Send + Sync {
+    /// Handles one frame from us.
+    fn dispatch(&self, frame: &str);
+    /// Hands over the frames the server has for us right now, without waiting (a reply to a
+    /// frame just dispatched is usually among them, so no task has to wake for it).
+    fn drain(&self, each: &mut dyn FnMut(&str));
+}
+
 pub struct Link {
     pub server_url: String,
     ws_url: String,
-    out: mpsc::Sender<Outgoing>,
+    /// The WebSocket's queue; `None` for a local server.
+    out: Option<mpsc::Sender<Outgoing>>,
+    local: Option<Arc<dyn LocalServer>>,
     pending: Mutex<HashMap<String, Pending>>,
     next_id: AtomicU64,
     regs: Mutex<Vec<Arc<Registration>>>,
@@ -99,7 +112,8 @@ impl Link {
         let link = Arc::new(Link {
             server_url: server_url.to_string(),
             ws_url,
-            out,
+            out: Some(out),
+            local: None,
             pending: Mutex::new(HashMap::new()),
             next_id: AtomicU64::new(0),
             regs: Mutex::new(Vec::new()),
@@ -107,6 +121,41 @@ impl Link {
         });
         tokio::spawn(link.clone().keep(socket, out_rx));
         Ok(link)
+    }
+
+    /// The link of a server in this process. Frames it sends on its own (events, replies
+    /// that waited for the disk) must be given to [`Link::inbound`] by its owner.
+    pub fn local(server_url: &str, server: Arc<dyn LocalServer>) -> Arc<Link> {
+        Arc::new(Link {
+            server_url: server_url.to_string(),
+            ws_url: String::new(),
+            out: None,
+            local: Some(server),
+            pending: Mutex::new(HashMap::new()),
+            next_id: AtomicU64::new(0),
+            regs: Mutex::new(Vec::new()),
+            offline_since: Mutex::new(None),
+        })
+    }
+
+    /// Hands a frame to the local server, then takes what it has for us at once.
+    fn local_call(&self, server: &dyn LocalServer, frame: &str) {
+        server.dispatch(frame);
+        server.drain(&mut |f| self.inbound(f));
+    }
+
+    async fn enqueue(&self, o: Outgoing) -> Result<(), String> {
+        match (&self.local, &self.out) {
+            (Some(server), _) => {
+                self.local_call(server.as_ref(), &o.frame);
+                Ok(())
+            }
+            (None, Some(out)) => out
+                .send(o)
+                .await
+                .map_err(|_| "the proxy is shutting down".to_string()),
+            (None, None) => Err("no connection".into()),
+        }
     }
 
     fn new_id(&self) -> String {
@@ -117,10 +166,7 @@ impl Link {
     pub async fn send(&self, action: &str, payload: impl serde::Serialize) -> Result<(), String> {
         let frame = Message::new("", action, payload).to_json();
         check_size(&frame)?;
-        self.out
-            .send(Outgoing { id: None, frame })
-            .await
-            .map_err(|_| "the proxy is shutting down".to_string())
+        self.enqueue(Outgoing { id: None, frame }).await
     }
 
     /// Sends a request and waits for its reply payload.
@@ -167,17 +213,19 @@ impl Link {
                 sent_on: 0,
             },
         );
-        if self
-            .out
-            .send(Outgoing {
+        if let Err(e) = self
+            .enqueue(Outgoing {
                 id: Some(id.clone()),
                 frame,
             })
             .await
-            .is_err()
         {
             self.pending.lock().remove(&id);
-            return Err("the proxy is shutting down".into());
+            return Err(e);
+        }
+        // A local server usually answered within the call.
+        if let Ok(v) = rx.try_recv() {
+            return Ok(v);
         }
         loop {
             tokio::select! {
@@ -350,7 +398,7 @@ impl Link {
     }
 
     /// One frame from the server: a reply, an event for a pipe, or a new app session.
-    fn inbound(&self, text: &str) {
+    pub fn inbound(&self, text: &str) {
         let Ok(msg) = serde_json::from_str::<wire::Incoming>(text) else {
             tracing::warn!("unreadable frame from the server");
             return;

@@ -3,14 +3,15 @@
 //! speaks the WebSocket host protocol to servers.
 
 mod cmdfifo;
-mod control;
+pub mod control;
 mod daemon;
 mod events;
 mod fifo;
-mod launch;
-mod link;
-mod pipe;
+pub(crate) mod launch;
+pub mod link;
+pub mod pipe;
 mod registration;
+pub mod service;
 mod uds;
 
 use clap::Args;
@@ -98,12 +99,17 @@ impl ConnectArgs {
             all_events: self.all_events,
             ticker_ms: self.ticker,
             uds: self.uds,
+            tmp: Some(std::env::temp_dir().display().to_string()),
             ..Default::default()
         })
     }
 }
 
-fn channel(req: &control::Request) -> anyhow::Result<control::Channel> {
+/// Asks the server itself when it serves pipes on this machine, else the proxy daemon.
+fn channel(server: &str, req: &control::Request) -> anyhow::Result<control::Channel> {
+    if let Some(s) = launch::direct_pipes(server) {
+        return Ok(control::Channel::send_on(s, req)?);
+    }
     let paths = control::Paths::new();
     control::ensure_daemon(&paths)?;
     Ok(control::Channel::send(&paths, req)?)
@@ -113,9 +119,10 @@ pub fn page_main(args: PageArgs) -> anyhow::Result<()> {
     let mut c = args.common.connect(&args.name)?;
     c.update = args.update;
     c.lifetime = args.lifetime.clone();
-    let mut ch = channel(&control::Request::Page(c))?;
+    let server = c.server.clone();
+    let mut ch = channel(&server, &control::Request::Page(c))?;
     let rep = ch
-        .next()?
+        .next_reply()?
         .ok_or_else(|| anyhow::anyhow!("the pipe proxy closed the connection"))?;
     if !rep.error.is_empty() {
         anyhow::bail!("{}", rep.error);
@@ -130,10 +137,11 @@ pub fn page_main(args: PageArgs) -> anyhow::Result<()> {
 pub fn app_main(args: AppArgs) -> anyhow::Result<()> {
     use std::io::Write;
     let c = args.common.connect(&args.name)?;
-    let mut ch = channel(&control::Request::App(c))?;
+    let server = c.server.clone();
+    let mut ch = channel(&server, &control::Request::App(c))?;
     let mut out = std::io::stdout();
     let mut first = true;
-    while let Some(rep) = ch.next()? {
+    while let Some(rep) = ch.next_reply()? {
         if !rep.error.is_empty() {
             anyhow::bail!("{}", rep.error);
         }

@@ -7,6 +7,7 @@ use super::events::EventQueue;
 use super::fifo::{self, Stop};
 use super::link::Link;
 use super::registration::Registration;
+use super::service::PipeHooks;
 use crate::protocol::{self, reply, Command};
 use crate::wire::{self, actions};
 use parking_lot::Mutex;
@@ -30,10 +31,12 @@ pub struct PipeOptions {
     pub uds: bool,
 }
 
-/// What the pipes of a daemon share: where pipes go and the runtime that runs the links.
+/// What the pipes of a service share: where pipes go by default, the runtime that runs the
+/// links, and who is told of pipes opening and closing (a server keeping its pipes).
 pub struct Ctx {
     pub tmp: PathBuf,
     pub rt: Handle,
+    pub hooks: Option<Arc<dyn PipeHooks>>,
 }
 
 /// Where the replies of a pipe go: its command FIFO, or a `--uds` connection.
@@ -73,6 +76,7 @@ pub struct Pipe {
     link: Arc<Link>,
     opts: PipeOptions,
     rt: Handle,
+    hooks: Option<Arc<dyn PipeHooks>>,
     pub events: EventQueue,
     pub stop_cmd: Arc<Stop>,
     /// The command side's stop as the runtime sees it.
@@ -101,7 +105,7 @@ pub enum Outcome {
 
 impl Pipe {
     pub(super) fn create(reg: &Arc<Registration>, session_id: &str) -> std::io::Result<Arc<Pipe>> {
-        let tmp = &reg.ctx.tmp;
+        let tmp = &reg.tmp;
         let (name, cmd_path) = loop {
             let name = format!("pglet_pipe_{}", random_suffix());
             let path = if reg.opts.uds {
@@ -113,7 +117,7 @@ impl Pipe {
                 break (name, path);
             }
         };
-        let ev_path = PathBuf::from(format!("{}.events", cmd_path.display()));
+        let ev_path = events_path(&cmd_path);
         if !reg.opts.uds {
             fifo::mkfifo(&cmd_path)?;
             if let Err(e) = fifo::mkfifo(&ev_path) {
@@ -121,6 +125,33 @@ impl Pipe {
                 return Err(e);
             }
         }
+        Self::build(reg, session_id, name, cmd_path, ev_path)
+    }
+
+    /// A pipe whose FIFOs exist already (served before a restart).
+    pub(super) fn adopt(
+        reg: &Arc<Registration>,
+        session_id: &str,
+        cmd_path: &Path,
+    ) -> std::io::Result<Arc<Pipe>> {
+        let name = cmd_path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let ev_path = events_path(cmd_path);
+        if !ev_path.exists() {
+            fifo::mkfifo(&ev_path)?;
+        }
+        Self::build(reg, session_id, name, cmd_path.to_path_buf(), ev_path)
+    }
+
+    fn build(
+        reg: &Arc<Registration>,
+        session_id: &str,
+        name: String,
+        cmd_path: PathBuf,
+        ev_path: PathBuf,
+    ) -> std::io::Result<Arc<Pipe>> {
         Ok(Arc::new(Pipe {
             name,
             cmd_path,
@@ -130,6 +161,7 @@ impl Pipe {
             link: reg.link.clone(),
             opts: reg.opts.clone(),
             rt: reg.ctx.rt.clone(),
+            hooks: reg.ctx.hooks.clone(),
             events: EventQueue::new(),
             stop_cmd: Stop::new()?,
             cmd_stopped: Arc::new(watch::channel(false).0),
@@ -137,6 +169,17 @@ impl Pipe {
             closed: AtomicBool::new(false),
             gone: Mutex::new(None),
         }))
+    }
+
+    /// What a server keeping its pipes stores of this one.
+    pub fn info(&self) -> super::service::PipeInfo {
+        super::service::PipeInfo {
+            cmd_path: self.cmd_path.clone(),
+            page_name: self.page_name(),
+            session_id: self.session_id.clone(),
+            all_events: self.opts.all_events,
+            ticker_ms: self.opts.ticker_ms,
+        }
     }
 
     /// What `pglet page`/`pglet app` print: the FIFO path, or the bare name with `--uds`.
@@ -259,6 +302,21 @@ impl Pipe {
             tracing::warn!("dropped a command: {e}");
         }
         if is_error {
+            // The server ends the session when it reads `error`; a round trip behind it on the
+            // same connection means the script's `page close` is only seen once that is true.
+            let barrier = wire::PageCommandRequest {
+                page_name: self.page_name(),
+                session_id: self.session_id.clone(),
+                command: Command {
+                    name: "get".into(),
+                    values: vec!["page".into(), "id".into()],
+                    ..Command::default()
+                },
+            };
+            let _ = self
+                .link
+                .request(actions::PAGE_COMMAND_FROM_HOST, barrier)
+                .await;
             Outcome::Close
         } else {
             Outcome::NoReply
@@ -288,7 +346,7 @@ impl Pipe {
 
     /// Runs every command of one read (several when writes merged), in order; replies go
     /// to `out`. Returns false once the pipe is to close.
-    pub async fn run_text(
+    pub(crate) async fn run_text(
         &self,
         bytes: &[u8],
         batch: &mut Option<Vec<Command>>,
@@ -391,6 +449,9 @@ impl Pipe {
         if let Some(reg) = self.reg.upgrade() {
             reg.forget(self);
         }
+        if let Some(h) = &self.hooks {
+            h.closed(&self.cmd_path);
+        }
         let (cmd, ev) = (self.cmd_path.clone(), self.ev_path.clone());
         let (stop_cmd, stop_ev) = (self.stop_cmd.clone(), self.stop_ev.clone());
         let cmd_stopped = self.cmd_stopped.clone();
@@ -403,6 +464,10 @@ impl Pipe {
             remove_quietly(&ev);
         });
     }
+}
+
+fn events_path(cmd_path: &Path) -> PathBuf {
+    PathBuf::from(format!("{}.events", cmd_path.display()))
 }
 
 fn remove_quietly(p: &Path) {

@@ -15,6 +15,8 @@ pub struct Registration {
     pub link: Arc<Link>,
     req: Mutex<wire::RegisterHostClientRequest>,
     pub(super) opts: PipeOptions,
+    /// Where its pipes are made: the TMPDIR of the script that asked.
+    pub(super) tmp: std::path::PathBuf,
     pipes: Mutex<Vec<Arc<Pipe>>>,
     /// App pages: where the pipe of each new session is announced (`pglet app`'s stdout).
     announce: Mutex<Option<mpsc::UnboundedSender<String>>>,
@@ -26,12 +28,14 @@ impl Registration {
         link: Arc<Link>,
         req: wire::RegisterHostClientRequest,
         opts: PipeOptions,
+        tmp: std::path::PathBuf,
     ) -> Arc<Registration> {
         Arc::new(Registration {
             ctx,
             link,
             req: Mutex::new(req),
             opts,
+            tmp,
             pipes: Mutex::new(Vec::new()),
             announce: Mutex::new(None),
         })
@@ -64,9 +68,32 @@ impl Registration {
     /// Creates the pipe of a session and starts serving it.
     pub fn open_pipe(self: &Arc<Self>, session_id: &str) -> std::io::Result<Arc<Pipe>> {
         let pipe = Pipe::create(self, session_id)?;
+        self.serve(&pipe);
+        if let Some(h) = self
+            .ctx
+            .hooks
+            .as_ref()
+            .filter(|_| !self.is_app() && !self.opts.uds)
+        {
+            h.opened(&pipe.info());
+        }
+        Ok(pipe)
+    }
+
+    /// Serves again a pipe whose FIFOs were left by an earlier run.
+    pub fn adopt_pipe(
+        self: &Arc<Self>,
+        session_id: &str,
+        cmd_path: &std::path::Path,
+    ) -> std::io::Result<Arc<Pipe>> {
+        let pipe = Pipe::adopt(self, session_id, cmd_path)?;
+        self.serve(&pipe);
+        Ok(pipe)
+    }
+
+    fn serve(&self, pipe: &Arc<Pipe>) {
         self.pipes.lock().push(pipe.clone());
         pipe.start();
-        Ok(pipe)
     }
 
     pub fn event(&self, e: &wire::PageEventToHost) {

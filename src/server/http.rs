@@ -47,6 +47,7 @@ fn json(status: StatusCode, body: &'static str) -> Response<Vec<u8>> {
 
 pub fn routes(
     state: Arc<State>,
+    pipes_socket: Option<std::path::PathBuf>,
 ) -> impl Filter<Extract = (impl warp::Reply,), Error = warp::Rejection> + Clone {
     let max = state.settings.ws_max_message_size;
     let st = state.clone();
@@ -76,6 +77,24 @@ pub fn routes(
     let api_ping = warp::path("api")
         .and(warp::path::end())
         .map(|| json(StatusCode::OK, r#"{"message":"pong"}"#));
+    // Where `pglet page` on this machine asks for direct pipes (see server/pipes.rs).
+    let api_pipes = warp::path!("api" / "pipes").and(warp::addr::remote()).map(
+        move |addr: Option<std::net::SocketAddr>| {
+            let local = addr.is_some_and(|a| a.ip().is_loopback());
+            match pipes_socket.as_ref().filter(|_| local) {
+                Some(p) => {
+                    let body = serde_json::json!({ "socket": p }).to_string();
+                    let mut r = Response::new(body.into_bytes());
+                    r.headers_mut().insert(
+                        header::CONTENT_TYPE,
+                        header::HeaderValue::from_static("application/json; charset=utf-8"),
+                    );
+                    r
+                }
+                None => json(StatusCode::NOT_FOUND, r#"{"message":"no direct pipes"}"#),
+            }
+        },
+    );
     let api_other = warp::path("api").map(|| {
         json(
             StatusCode::NOT_FOUND,
@@ -92,6 +111,7 @@ pub fn routes(
     ws.or(ws_plain)
         .or(healthz)
         .or(api_ping)
+        .or(api_pipes)
         .or(api_other)
         .or(warp::get().and(files))
 }

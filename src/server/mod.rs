@@ -4,6 +4,7 @@ mod conn;
 mod host;
 pub mod http;
 mod peer;
+mod pipes;
 pub mod quota;
 pub mod session;
 pub mod state;
@@ -102,9 +103,21 @@ pub async fn run(
     if let Some(tx) = ready {
         let _ = tx.send(addr);
     }
+    // One line for whoever started us (`--port 0` picks a free port: this says which).
+    {
+        use std::io::Write;
+        let mut out = std::io::stdout();
+        let _ = writeln!(out, "pglet server listening on http://{addr}");
+        let _ = out.flush();
+    }
     tokio::spawn(sweeper::run(state.clone(), args.sweep_interval));
+    let pipes_socket = if args.direct_pipes {
+        pipes::start(state.clone(), &dir, format!("http://{addr}")).await
+    } else {
+        None
+    };
     let incoming = tokio_stream_listener(listener);
-    warp::serve(http::routes(state.clone()))
+    warp::serve(http::routes(state.clone(), pipes_socket))
         .incoming(incoming)
         .graceful(shutdown_signal())
         .run()

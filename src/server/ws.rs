@@ -70,7 +70,8 @@ pub async fn serve(state: Arc<State>, socket: WebSocket, addr: Option<SocketAddr
 /// Queued after a last error frame: the writer sends a close frame and stops.
 const CLOSE: &str = "\u{0}close";
 
-fn dispatch(state: &State, conn: &Conn, text: &str) {
+/// Handles one frame of a connection (also the server's own direct pipes, see `pipes`).
+pub(super) fn dispatch(state: &State, conn: &Conn, text: &str) {
     let msg: wire::IncomingRaw = match serde_json::from_str(text) {
         Ok(m) => m,
         Err(e) => {

@@ -3,11 +3,13 @@
 //! of the log prefix it covers, or the deletion of a whole page, are one atomic batch.
 //!
 //! Key layout: `m<page name>` page meta, `s<uid>` session meta, `l<uid><seq>` log entry,
-//! `n<uid>` snapshot, `c<name>` counters; uid and seq are big-endian u64.
+//! `n<uid>` snapshot, `c<name>` counters, `q<path>` pipes the server serves itself; uid and
+//! seq are big-endian u64.
 
 pub mod codec;
 mod flusher;
 pub mod inspect;
+mod pipes;
 pub mod recovery;
 
 use crate::model::{Event, Tree};
@@ -17,6 +19,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub use flusher::Flusher;
+pub use pipes::PipeRecord;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PageMeta {
