@@ -23,7 +23,7 @@ fn bash(script: &str, env: &[(&str, &str)]) -> String {
     for (k, v) in env {
         c.env(k, v);
     }
-    let out = c.output().expect("bash");
+    let out = support::output(&mut c).expect("bash");
     assert!(
         out.status.success(),
         "bash failed: {}",
@@ -56,28 +56,31 @@ struct Setup {
     _dir: tempfile::TempDir,
 }
 
-fn setup() -> (Setup, Server) {
-    setup_with(&[])
+fn setup(proxy: bool) -> (Setup, Server) {
+    setup_with(&[], proxy)
 }
 
-fn setup_with(args: &[&str]) -> (Setup, Server) {
+/// A server (with `args`) and a harness whose scripts get their pipes from the server
+/// itself, or with `proxy` from the proxy daemon: both paths are tested alike.
+fn setup_with(args: &[&str], proxy: bool) -> (Setup, Server) {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     let tmp = dir.path().join("tmp");
     std::fs::create_dir_all(&tmp).unwrap();
     let server = Server::start(&data, args, &[]);
-    let h = Harness::new(server.port, &tmp);
-    (Setup { _dir: dir, data, h }, server)
+    let h = Harness::new(server.port, &tmp).via_proxy(proxy);
+    (Setup { h, data, _dir: dir }, server)
 }
 
 /// The last log sequence number of a page's shared session, from `pglet inspect` (a separate
 /// process: sled allows one at a time).
 fn logged_seq(data: &Path, page: &str) -> u64 {
-    let out = Command::new(env!("CARGO_BIN_EXE_pglet"))
-        .args(["inspect", "--data-dir"])
-        .arg(data)
-        .output()
-        .unwrap();
+    let out = support::output(
+        Command::new(env!("CARGO_BIN_EXE_pglet"))
+            .args(["inspect", "--data-dir"])
+            .arg(data),
+    )
+    .unwrap();
     assert!(
         out.status.success(),
         "{}",
@@ -92,10 +95,11 @@ fn logged_seq(data: &Path, page: &str) -> u64 {
         .expect("session in the store")
 }
 
-#[test]
-fn back_to_back_setf_all_arrive_once_in_order() {
-    let (mut s, server) = setup();
+fn back_to_back_setf_all_arrive_once_in_order(proxy: bool) {
+    let (mut s, server) = setup(proxy);
     s.h.page("b2b", "b2b-ev", &["b2b"]);
+    // The proxy daemon runs only when it serves the pipes.
+    assert_eq!(s.h.tmp.join("pglet-rs-client.pid").exists(), proxy);
     let pipe = s.h.pipes["b2b"].clone();
     assert_eq!(cmd(&pipe, "add progress id=p value=0"), "0 p\n");
     // A graceful restart in the middle: the proxy reconnects on its own.
@@ -148,16 +152,22 @@ fn build_page(pipe: &Path) -> Vec<String> {
     answers
 }
 
-#[test]
-fn strict_page_survives_kill_9_and_the_script_carries_on() {
-    let (mut s, server) = setup_with(&["--durability", "strict"]);
+fn strict_page_survives_kill_9_and_the_script_carries_on(proxy: bool) {
+    let (mut s, server) = setup_with(&["--durability", "strict"], proxy);
     s.h.page("crash", "crash-ev", &["crash"]);
+    assert_eq!(s.h.tmp.join("pglet-rs-client.pid").exists(), proxy);
     let pipe = s.h.pipes["crash"].clone();
     let before = build_page(&pipe);
     let (_web, full_before) = browser(server.port, "p/crash");
     let port = server.port;
     server.kill();
+    // A command written while the server is down waits, and is answered once it is back.
+    let waiting = {
+        let pipe = pipe.clone();
+        std::thread::spawn(move || cmd(&pipe, "get s:b text"))
+    };
     let server = Server::start_on(port, &s.data, &["--durability", "strict"], &[]);
+    assert_eq!(waiting.join().unwrap(), "0 999\n");
     // The same pipe, without a new `pglet page`: the proxy re-registered the page.
     let after: Vec<String> = QUERIES.iter().map(|q| cmd(&pipe, q)).collect();
     assert_eq!(before, after);
@@ -170,9 +180,8 @@ fn strict_page_survives_kill_9_and_the_script_carries_on() {
     assert_eq!(cmd(&pipe, "get s:a value"), "0 after\n");
 }
 
-#[test]
-fn batched_graceful_stop_loses_nothing() {
-    let (mut s, server) = setup();
+fn batched_graceful_stop_loses_nothing(proxy: bool) {
+    let (mut s, server) = setup(proxy);
     s.h.page("calm", "calm-ev", &["calm"]);
     let pipe = s.h.pipes["calm"].clone();
     let before = build_page(&pipe);
@@ -183,9 +192,8 @@ fn batched_graceful_stop_loses_nothing() {
     assert_eq!(before, after);
 }
 
-#[test]
-fn events_wait_for_a_script_that_reads_late() {
-    let (mut s, server) = setup();
+fn events_wait_for_a_script_that_reads_late(proxy: bool) {
+    let (mut s, server) = setup(proxy);
     s.h.page("late", "late-ev", &["late"]);
     let pipe = s.h.pipes["late"].clone();
     assert_eq!(cmd(&pipe, "add button id=b text=Go"), "0 b\n");
@@ -205,9 +213,8 @@ fn events_wait_for_a_script_that_reads_late() {
     assert_eq!(got.lines().collect::<Vec<_>>(), want);
 }
 
-#[test]
-fn reference_crash_cases_get_errors_and_everything_keeps_serving() {
-    let (mut s, _server) = setup();
+fn reference_crash_cases_get_errors_and_everything_keeps_serving(proxy: bool) {
+    let (mut s, _server) = setup(proxy);
     s.h.page("crash", "crash-ev", &["crash"]);
     let pipe = s.h.pipes["crash"].clone();
     assert_eq!(cmd(&pipe, "add stack id=s\ntext id=t"), "0 s s:t\n");
@@ -250,11 +257,10 @@ fn reference_crash_cases_get_errors_and_everything_keeps_serving() {
     assert_eq!(cmd(&s.h.pipes["after"], "add text id=ok"), "0 ok\n");
 }
 
-#[test]
-fn uds_pipes_on_one_persistent_connection() {
+fn uds_pipes_on_one_persistent_connection(proxy: bool) {
     use std::io::{Read, Write};
     use std::os::unix::net::UnixStream;
-    let (s, server) = setup();
+    let (s, server) = setup(proxy);
     let (out, err, ok) = s.h.page_raw(&["vec-uds", "--uds"]);
     assert!(ok, "{err}");
     let (name, url) = out.trim().split_once(' ').unwrap();
@@ -286,20 +292,19 @@ fn uds_pipes_on_one_persistent_connection() {
     assert_eq!(String::from_utf8(buf).unwrap(), want);
 }
 
-#[test]
-fn page_without_server_starts_one() {
+fn page_without_server_starts_one(proxy: bool) {
     let dir = tempfile::tempdir().unwrap();
     let tmp = dir.path().join("tmp");
     std::fs::create_dir_all(&tmp).unwrap();
     let port = support::free_port();
-    let h = Harness::new(port, &tmp);
-    let out = h
-        .pglet()
-        .args(["page", "vec-local", "--no-window"])
-        .env("PGLET_SERVER_PORT", port.to_string())
-        .env("PGLET_DATA_DIR", dir.path().join("data"))
-        .output()
-        .unwrap();
+    let h = Harness::new(port, &tmp).via_proxy(proxy);
+    let out = support::output(
+        h.pglet()
+            .args(["page", "vec-local", "--no-window"])
+            .env("PGLET_SERVER_PORT", port.to_string())
+            .env("PGLET_DATA_DIR", dir.path().join("data")),
+    )
+    .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     // The server it started is ours to stop: its pid is in the message.
     let pid: Option<i32> = stderr
@@ -328,9 +333,8 @@ fn page_without_server_starts_one() {
     result.unwrap();
 }
 
-#[test]
-fn two_scripts_on_one_page_each_get_every_event_once() {
-    let (mut s, server) = setup();
+fn two_scripts_on_one_page_each_get_every_event_once(proxy: bool) {
+    let (mut s, server) = setup(proxy);
     s.h.page("one", "one-ev", &["shared"]);
     s.h.page("two", "two-ev", &["shared", "--update"]);
     assert_eq!(cmd(&s.h.pipes["one"], "add button id=b text=Go"), "0 b\n");
@@ -373,20 +377,21 @@ const COUNTER_APP: &str = r#"
 }
 "#;
 
-#[test]
-fn bash_app_serves_each_browser_its_own_session() {
+fn bash_app_serves_each_browser_its_own_session(proxy: bool) {
     use std::os::unix::process::CommandExt;
-    let (s, server) = setup();
-    let mut app = Command::new("bash")
-        .arg("-c")
-        .arg(COUNTER_APP)
-        .env("PGLET", env!("CARGO_BIN_EXE_pglet"))
-        .env("SERVER", &s.h.server_url)
-        .env("TMPDIR", &s.h.tmp)
-        .process_group(0)
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+    let (s, server) = setup(proxy);
+    let mut app = support::spawn(
+        Command::new("bash")
+            .arg("-c")
+            .arg(COUNTER_APP)
+            .env("PGLET", env!("CARGO_BIN_EXE_pglet"))
+            .env("SERVER", &s.h.server_url)
+            .env("TMPDIR", &s.h.tmp)
+            .env("PGLET_DIRECT_PIPES", if proxy { "false" } else { "true" })
+            .process_group(0)
+            .stdout(std::process::Stdio::piped()),
+    )
+    .unwrap();
     let stdout = app.stdout.take().unwrap();
     let run = move || {
         // `pglet app` prints the URL once the app is registered.
@@ -430,9 +435,8 @@ fn bash_app_serves_each_browser_its_own_session() {
     result.unwrap();
 }
 
-#[test]
-fn all_events_delivers_typing_as_page_change() {
-    let (mut s, server) = setup();
+fn all_events_delivers_typing_as_page_change(proxy: bool) {
+    let (mut s, server) = setup(proxy);
     s.h.page("form", "form-ev", &["form", "--all-events"]);
     let pipe = s.h.pipes["form"].clone();
     assert_eq!(cmd(&pipe, "add textbox id=name onchange"), "0 name\n");
@@ -451,9 +455,11 @@ fn all_events_delivers_typing_as_page_change() {
     assert_eq!(cmd(&pipe, "get name value"), "0 Ada\n");
 }
 
-#[test]
-fn expired_page_closes_its_pipe_with_a_clear_error() {
-    let (mut s, _server) = setup_with(&["--page-lifetime", "2s", "--sweep-interval", "200ms"]);
+fn expired_page_closes_its_pipe_with_a_clear_error(proxy: bool) {
+    let (mut s, _server) = setup_with(
+        &["--page-lifetime", "2s", "--sweep-interval", "200ms"],
+        proxy,
+    );
     s.h.page("brief", "brief-ev", &["brief"]);
     s.h.page("long", "long-ev", &["long", "--lifetime", "1h"]);
     let brief = s.h.pipes["brief"].clone();
@@ -478,9 +484,8 @@ fn expired_page_closes_its_pipe_with_a_clear_error() {
     assert_eq!(cmd(&long, "get t value"), "0 kept\n");
 }
 
-#[test]
-fn an_oversized_command_is_refused_without_disturbing_other_pages() {
-    let (mut s, _server) = setup();
+fn an_oversized_command_is_refused_without_disturbing_other_pages(proxy: bool) {
+    let (mut s, _server) = setup(proxy);
     s.h.page("big", "big-ev", &["big"]);
     s.h.page("other", "other-ev", &["other"]);
     let big = s.h.pipes["big"].clone();
@@ -497,3 +502,34 @@ fn an_oversized_command_is_refused_without_disturbing_other_pages() {
     assert_eq!(cmd(&other, "get t value"), "0 calm\n");
     assert_eq!(cmd(&big, "add text id=x value=small"), "0 x\n");
 }
+
+/// Runs a test with the server's own pipes and through the proxy daemon.
+macro_rules! both {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[test]
+            fn direct() {
+                super::$name(false)
+            }
+            #[test]
+            fn proxy() {
+                super::$name(true)
+            }
+        }
+    )*};
+}
+
+both!(
+    back_to_back_setf_all_arrive_once_in_order,
+    strict_page_survives_kill_9_and_the_script_carries_on,
+    batched_graceful_stop_loses_nothing,
+    events_wait_for_a_script_that_reads_late,
+    reference_crash_cases_get_errors_and_everything_keeps_serving,
+    uds_pipes_on_one_persistent_connection,
+    page_without_server_starts_one,
+    two_scripts_on_one_page_each_get_every_event_once,
+    bash_app_serves_each_browser_its_own_session,
+    all_events_delivers_typing_as_page_change,
+    expired_page_closes_its_pipe_with_a_clear_error,
+    an_oversized_command_is_refused_without_disturbing_other_pages,
+);

@@ -19,10 +19,14 @@ fn section<'a>(cases: &'a [Case], prefix: &str) -> Vec<&'a Case> {
 }
 
 fn setup() -> (tempfile::TempDir, Server, Harness) {
-    let dir = tempfile::Builder::new()
+    let mut dir = tempfile::Builder::new()
         .prefix("vectors")
         .tempdir()
         .unwrap();
+    // To look at the proxy's log after a failure.
+    if std::env::var("VECTORS_KEEP").is_ok() {
+        dir.disable_cleanup(true);
+    }
     let data = dir.path().join("data");
     let tmp = dir.path().join("tmp");
     std::fs::create_dir_all(&tmp).unwrap();
@@ -33,8 +37,19 @@ fn setup() -> (tempfile::TempDir, Server, Harness) {
 
 #[test]
 fn shared_page_pipe_and_browser_vectors() {
+    shared_page(false);
+}
+
+/// The same cases through the proxy daemon instead of the server's own pipes.
+#[test]
+fn shared_page_vectors_through_the_proxy() {
+    shared_page(true);
+}
+
+fn shared_page(proxy: bool) {
     let cases = load();
-    let (_d, _server, mut h) = setup();
+    let (_d, _server, h) = setup();
+    let mut h = h.via_proxy(proxy);
     let url = h.page("p/vec-basic", "vb", &["vec-basic"]);
     assert_eq!(url, format!("{}/p/vec-basic", h.server_url));
     let mut n = 0;

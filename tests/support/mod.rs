@@ -7,10 +7,32 @@ pub mod vectors;
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::RwLock;
 use std::time::{Duration, Instant};
 use tokio::net::TcpStream;
 use tokio_tungstenite::{tungstenite::Message, MaybeTlsStream, WebSocketStream};
+
+/// A child gets a copy of every open descriptor and holds it until it execs. A FIFO write
+/// end copied that way keeps the FIFO written to after the test closed it, so the test's
+/// own reader, opened next, takes its command back before the pipe's server reads it (a
+/// script does not start processes while it writes a command; a threaded test does).
+/// Writes to FIFOs share this lock, and starting a process takes it alone.
+pub static FORK: RwLock<()> = RwLock::new(());
+
+/// `cmd.spawn()` while no FIFO write end is open.
+pub fn spawn(cmd: &mut Command) -> std::io::Result<Child> {
+    let _alone = FORK.write().unwrap_or_else(|e| e.into_inner());
+    cmd.spawn()
+}
+
+/// `cmd.output()` while no FIFO write end is open.
+pub fn output(cmd: &mut Command) -> std::io::Result<Output> {
+    cmd.stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    spawn(cmd)?.wait_with_output()
+}
 
 pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
@@ -26,24 +48,53 @@ pub struct Server {
 }
 
 impl Server {
-    /// Starts `pglet server` on a free port with `dir` as its data dir; waits until it answers.
+    /// Starts `pglet server` on a port it picks itself (`--port 0`, so parallel tests never
+    /// share one) with `dir` as its data dir; returns once it is listening.
     pub fn start(dir: &Path, extra: &[&str], env: &[(&str, &str)]) -> Server {
-        Self::start_on(free_port(), dir, extra, env)
+        Self::spawn(0, dir, extra, env)
     }
 
     /// Like [`Server::start`] on a given port (a restart where clients reconnect).
     pub fn start_on(port: u16, dir: &Path, extra: &[&str], env: &[(&str, &str)]) -> Server {
+        Self::spawn(port, dir, extra, env)
+    }
+
+    fn spawn(port: u16, dir: &Path, extra: &[&str], env: &[(&str, &str)]) -> Server {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_pglet"));
         cmd.args(["server", "--port", &port.to_string(), "--data-dir"])
             .arg(dir)
             .args(extra)
             .env("PGLET_LOG_LEVEL", "warn")
-            .stdout(Stdio::null())
+            .stdout(Stdio::piped())
             .stderr(Stdio::inherit());
         for (k, v) in env {
             cmd.env(k, v);
         }
-        let child = cmd.spawn().expect("spawn pglet server");
+        let mut child = spawn(&mut cmd).expect("spawn pglet server");
+        // The server's one line on stdout names the address it listens on.
+        let stdout = child.stdout.take().expect("server stdout");
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            use std::io::BufRead;
+            for line in std::io::BufReader::new(stdout).lines() {
+                let Ok(l) = line else { return };
+                if let Some(p) = l
+                    .rsplit_once(':')
+                    .filter(|_| l.starts_with("pglet server listening on"))
+                    .and_then(|(_, p)| p.trim().parse::<u16>().ok())
+                {
+                    let _ = tx.send(p);
+                }
+            }
+        });
+        let port = match rx.recv_timeout(Duration::from_secs(60)) {
+            Ok(p) => p,
+            Err(_) => {
+                let status = child.try_wait().ok().flatten();
+                let _ = child.kill();
+                panic!("pglet server did not start (exit: {status:?})");
+            }
+        };
         let mut s = Server {
             child,
             port,

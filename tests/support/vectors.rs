@@ -178,18 +178,51 @@ pub fn read_fifo_upto(path: &Path, limit: usize, timeout: Duration) -> Result<Ve
 }
 
 pub fn write_fifo(path: &Path, bytes: &[u8], timeout: Duration) -> Result<(), String> {
-    let (tx, rx) = mpsc::channel();
-    let p = path.to_path_buf();
-    let b = bytes.to_vec();
-    std::thread::spawn(move || {
-        let r = std::fs::OpenOptions::new()
-            .write(true)
-            .open(&p)
-            .and_then(|mut f| f.write_all(&b));
-        let _ = tx.send(r.map_err(|e| e.to_string()));
-    });
-    rx.recv_timeout(timeout)
-        .map_err(|_| format!("could not write to {} within {timeout:?}", path.display()))?
+    let deadline = std::time::Instant::now() + timeout;
+    loop {
+        // Held while the write end is open, so no process starts with a copy of it; only
+        // held once a reader is there, or a write waiting for a server that a test is about
+        // to start would keep that start (it takes the write lock) waiting forever.
+        let _open = super::FORK.read().unwrap_or_else(|e| e.into_inner());
+        match open_writer(path) {
+            Ok(Some(mut f)) => return f.write_all(bytes).map_err(|e| e.to_string()),
+            Ok(None) => {}
+            Err(e) => return Err(e.to_string()),
+        }
+        drop(_open);
+        if std::time::Instant::now() > deadline {
+            return Err(format!(
+                "could not write to {} within {timeout:?}",
+                path.display()
+            ));
+        }
+        // A FIFO tells nothing when a reader arrives; poll for it.
+        std::thread::sleep(Duration::from_millis(2));
+    }
+}
+
+/// The write end of a FIFO if a reader has it open now (`None` if not), in blocking mode.
+fn open_writer(path: &Path) -> std::io::Result<Option<std::fs::File>> {
+    use std::os::unix::fs::OpenOptionsExt;
+    use std::os::unix::io::AsRawFd;
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)
+    {
+        Ok(f) => {
+            let fd = f.as_raw_fd();
+            // SAFETY: fd is open and owned by `f` for both calls.
+            let flags = unsafe { libc::fcntl(fd, libc::F_GETFL) };
+            if flags < 0 || unsafe { libc::fcntl(fd, libc::F_SETFL, flags & !libc::O_NONBLOCK) } < 0
+            {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(Some(f))
+        }
+        Err(e) if e.raw_os_error() == Some(libc::ENXIO) => Ok(None),
+        Err(e) => Err(e),
+    }
 }
 
 /// The keys whose values differ on every run: encrypted ids and generated session ids.
@@ -207,6 +240,8 @@ pub struct Harness {
     pub mapped: HashMap<String, String>,
     pipe: String,
     pub apps: Vec<Child>,
+    /// Use the proxy daemon even though the server serves pipes itself.
+    pub proxy: bool,
 }
 
 impl Harness {
@@ -221,7 +256,14 @@ impl Harness {
             mapped: HashMap::new(),
             pipe: String::new(),
             apps: Vec::new(),
+            proxy: false,
         }
+    }
+
+    /// The same harness, with pipes through the proxy daemon instead of the server's own.
+    pub fn via_proxy(mut self, proxy: bool) -> Harness {
+        self.proxy = proxy;
+        self
     }
 
     pub fn pglet(&self) -> Command {
@@ -230,18 +272,20 @@ impl Harness {
             "PGLET_LOG_LEVEL",
             std::env::var("VECTORS_LOG").unwrap_or("warn".into()),
         );
+        if self.proxy {
+            c.env("PGLET_DIRECT_PIPES", "false");
+        }
         c
     }
 
     /// `pglet page ARGS --server ... --no-window`: (stdout, stderr, success).
     pub fn page_raw(&self, args: &[&str]) -> (String, String, bool) {
-        let out = self
-            .pglet()
-            .arg("page")
-            .args(args)
-            .args(["--server", &self.server_url, "--no-window"])
-            .output()
-            .expect("run pglet page");
+        let out = super::output(self.pglet().arg("page").args(args).args([
+            "--server",
+            &self.server_url,
+            "--no-window",
+        ]))
+        .expect("run pglet page");
         (
             String::from_utf8_lossy(&out.stdout).into_owned(),
             String::from_utf8_lossy(&out.stderr).into_owned(),
@@ -269,14 +313,14 @@ impl Harness {
 
     /// `pglet app ARGS`: the running process and a channel of its stdout lines.
     pub fn app(&mut self, args: &[&str]) -> mpsc::Receiver<String> {
-        let mut child = self
-            .pglet()
-            .arg("app")
-            .args(args)
-            .args(["--server", &self.server_url, "--no-window"])
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("run pglet app");
+        let mut child = super::spawn(
+            self.pglet()
+                .arg("app")
+                .args(args)
+                .args(["--server", &self.server_url, "--no-window"])
+                .stdout(Stdio::piped()),
+        )
+        .expect("run pglet app");
         let stdout = child.stdout.take().expect("app stdout");
         self.apps.push(child);
         let (tx, rx) = mpsc::channel();
