@@ -83,7 +83,7 @@ fn add_items(
         }
         let mut control = Control::new(&kind.to_lowercase(), &parent, &id);
         if let Some(i) = index {
-            control.at = Some(i.to_string().into());
+            control.at = Some(Box::new(i.to_string().into()));
         }
         for flag in &item.values[1..] {
             control.props.insert(flag.to_lowercase(), "true");

@@ -1,7 +1,7 @@
 //! One control: type, parent, id, ordered children and string props, and its JSON form
 //! (keys sorted, as the reference's Go maps marshal).
 
-use super::SmallStr;
+use super::{Children, SmallStr};
 use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
 
@@ -17,8 +17,9 @@ pub struct Control {
     pub t: SmallStr,
     pub p: SmallStr,
     pub i: SmallStr,
-    pub c: Vec<SmallStr>,
-    pub at: Option<SmallStr>,
+    pub c: Children,
+    /// Rare (only an `add` with `at=`), so boxed: 8 bytes in every control instead of 24.
+    pub at: Option<Box<SmallStr>>,
     pub props: super::Props,
 }
 
@@ -50,7 +51,7 @@ impl Control {
             "t" => Some(&self.t),
             "p" => Some(&self.p),
             "i" => Some(&self.i),
-            "at" => self.at.as_deref(),
+            "at" => self.at.as_deref().map(SmallStr::as_str),
             _ => self.props.get(name),
         }
     }
@@ -123,8 +124,8 @@ mod tests {
         c.props.insert(",", "true");
         c.props.insert("value", "He said \"hi\"\n");
         c.props.insert("world", "true");
-        c.at = Some("0".into());
-        c.c = vec!["a".into(), "b".into()];
+        c.at = Some(Box::new("0".into()));
+        c.c = vec![SmallStr::from("a"), "b".into()].into();
         let j = serde_json::to_string(&c.json()).unwrap();
         assert_eq!(
             j,

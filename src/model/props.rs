@@ -2,7 +2,8 @@
 //! lists them sorted). Controls hold a handful of props, so they live in one exactly sized
 //! vector searched by bisection: a `BTreeMap` node costs ~540 bytes even for one entry,
 //! which made props the largest part of a page's memory. A control that collects very many
-//! props switches to a `BTreeMap`, so inserting stays logarithmic.
+//! props switches to a `BTreeMap`, so inserting stays logarithmic. Both are boxed, so a
+//! control's props take 16 bytes in it (the slice's pointer and length), not a `Vec`'s 24.
 
 use super::SmallStr;
 use serde::de::{MapAccess, Visitor};
@@ -15,13 +16,13 @@ const SMALL_MAX: usize = 64;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Props {
-    Small(Vec<(SmallStr, SmallStr)>),
-    Large(BTreeMap<SmallStr, SmallStr>),
+    Small(Box<[(SmallStr, SmallStr)]>),
+    Large(Box<BTreeMap<SmallStr, SmallStr>>),
 }
 
 impl Default for Props {
     fn default() -> Self {
-        Props::Small(Vec::new())
+        Props::Small(Box::default())
     }
 }
 
@@ -59,18 +60,19 @@ impl Props {
     pub fn insert(&mut self, k: impl Into<SmallStr>, val: impl Into<SmallStr>) -> Option<SmallStr> {
         let (k, val): (SmallStr, SmallStr) = (k.into(), val.into());
         match self {
-            Props::Small(v) => match v.binary_search_by(|(x, _)| x.as_str().cmp(k.as_str())) {
-                Ok(i) => Some(std::mem::replace(&mut v[i].1, val)),
+            Props::Small(b) => match b.binary_search_by(|(x, _)| x.as_str().cmp(k.as_str())) {
+                Ok(i) => Some(std::mem::replace(&mut b[i].1, val)),
                 Err(i) => {
+                    let mut v = std::mem::take(b).into_vec();
                     if v.len() >= SMALL_MAX {
-                        let mut m: BTreeMap<SmallStr, SmallStr> =
-                            std::mem::take(v).into_iter().collect();
+                        let mut m: BTreeMap<SmallStr, SmallStr> = v.into_iter().collect();
                         m.insert(k, val);
-                        *self = Props::Large(m);
+                        *self = Props::Large(Box::new(m));
                     } else {
-                        // Exact capacity: most controls never get another prop.
+                        // Exact size: most controls never get another prop.
                         v.reserve_exact(1);
                         v.insert(i, (k, val));
+                        *b = v.into_boxed_slice();
                     }
                     None
                 }
@@ -81,12 +83,11 @@ impl Props {
 
     pub fn remove(&mut self, k: &str) -> Option<SmallStr> {
         match self {
-            Props::Small(v) => {
-                let i = v.binary_search_by(|(x, _)| x.as_str().cmp(k)).ok()?;
+            Props::Small(b) => {
+                let i = b.binary_search_by(|(x, _)| x.as_str().cmp(k)).ok()?;
+                let mut v = std::mem::take(b).into_vec();
                 let (_, old) = v.remove(i);
-                if v.len() < v.capacity() / 2 {
-                    v.shrink_to_fit();
-                }
+                *b = v.into_boxed_slice();
                 Some(old)
             }
             Props::Large(m) => m.remove(k),
@@ -155,8 +156,7 @@ impl<'de> Deserialize<'de> for Props {
                     v.push((k, val));
                 }
                 if sorted && v.len() <= SMALL_MAX {
-                    v.shrink_to_fit();
-                    return Ok(Props::Small(v));
+                    return Ok(Props::Small(v.into_boxed_slice()));
                 }
                 let mut p = Props::new();
                 for (k, val) in v {
@@ -207,5 +207,7 @@ mod tests {
             bincode::serialize(&bm).unwrap(),
             bincode::serialize(&small).unwrap()
         );
+        assert_eq!(std::mem::size_of::<Props>(), 16);
+        assert_eq!(std::mem::size_of::<crate::model::Control>(), 104);
     }
 }

@@ -2,9 +2,9 @@
 //! commands and crash recovery share, so a restored page equals the page before a restart.
 
 use super::control::quoted_len;
-use super::{Control, Event, SmallStr};
+use super::controls::Controls;
+use super::{Children, Control, Event, SmallStr};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 pub const ROOT: &str = "page";
 
@@ -12,7 +12,7 @@ pub const ROOT: &str = "page";
 /// and the running JSON size used by the session size quota.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Tree {
-    controls: BTreeMap<SmallStr, Control>,
+    controls: Controls,
     next_id: u64,
     size: usize,
 }
@@ -49,11 +49,11 @@ enum UndoOp {
     Fields {
         id: SmallStr,
         t: SmallStr,
-        at: Option<SmallStr>,
+        at: Option<Box<SmallStr>>,
         props: super::Props,
     },
     /// Restore a cleaned control's children list.
-    Children { id: SmallStr, c: Vec<SmallStr> },
+    Children { id: SmallStr, c: Children },
 }
 
 impl Default for Tree {
@@ -66,8 +66,8 @@ impl Tree {
     pub fn new() -> Tree {
         let root = Control::new(ROOT, "", ROOT);
         let size = root.json_len();
-        let mut controls = BTreeMap::new();
-        controls.insert(ROOT.into(), root);
+        let mut controls = Controls::default();
+        controls.insert(root);
         Tree {
             controls,
             next_id: 1,
@@ -144,28 +144,33 @@ impl Tree {
                     u.size.get_or_insert(self.size);
                 }
                 self.next_id = self.next_id.max(*next_id);
-                if let Some(old) = self.controls.get_mut(control.i.as_str()) {
+                let readded = match self.controls.get_mut(control.i.as_str()) {
                     // Re-added: new type and props, same children and place.
-                    let before = old.json_len();
-                    let prev_t = std::mem::replace(&mut old.t, control.t.clone());
-                    let prev_at = std::mem::replace(&mut old.at, control.at.clone());
-                    let prev_props = std::mem::replace(&mut old.props, control.props.clone());
-                    self.size = self.size + old.json_len() - before;
-                    let op = UndoOp::Fields {
-                        id: control.i.clone(),
-                        t: prev_t,
-                        at: prev_at,
-                        props: prev_props,
-                    };
+                    Some(mut old) => {
+                        let before = old.json_len();
+                        let t = std::mem::replace(&mut old.t, control.t.clone());
+                        let at = std::mem::replace(&mut old.at, control.at.clone());
+                        let props = std::mem::replace(&mut old.props, control.props.clone());
+                        self.size = self.size + old.json_len() - before;
+                        Some(UndoOp::Fields {
+                            id: control.i.clone(),
+                            t,
+                            at,
+                            props,
+                        })
+                    }
+                    None => None,
+                };
+                if let Some(op) = readded {
                     self.record(&mut undo, op);
                     return Ok(());
                 }
                 let mut new = control.clone();
                 new.c.clear();
                 self.size += new.json_len();
-                self.controls.insert(new.i.clone(), new);
+                self.controls.insert(new);
                 self.record(&mut undo, UndoOp::Restore(control.i.clone(), None));
-                if let Some(parent) = self.controls.get_mut(control.p.as_str()) {
+                if let Some(mut parent) = self.controls.get_mut(control.p.as_str()) {
                     let at = index
                         .map(|i| i as usize)
                         .unwrap_or(parent.c.len())
@@ -191,7 +196,7 @@ impl Tree {
                     u.size.get_or_insert(self.size);
                     u.next_id.get_or_insert(self.next_id);
                 }
-                let Some(c) = self.controls.get_mut(id.as_str()) else {
+                let Some(mut c) = self.controls.get_mut(id.as_str()) else {
                     return Ok(());
                 };
                 let mut old = Vec::with_capacity(props.len());
@@ -218,7 +223,7 @@ impl Tree {
                 Ok(())
             }
             Event::Clean { id } => {
-                let Some(c) = self.controls.get_mut(id.as_str()) else {
+                let Some(mut c) = self.controls.get_mut(id.as_str()) else {
                     return Err(format!("clean: control '{id}' missing"));
                 };
                 let before = c.json_len();
@@ -232,6 +237,7 @@ impl Tree {
                         c: children.clone(),
                     });
                 }
+                drop(c);
                 self.size = self.size + after - before;
                 for child in children {
                     self.drop_subtree(&child, &mut undo);
@@ -246,7 +252,7 @@ impl Tree {
                     return Err("remove: the page control cannot be removed".into());
                 }
                 let parent = c.p.clone();
-                if let Some(p) = self.controls.get_mut(parent.as_str()) {
+                if let Some(mut p) = self.controls.get_mut(parent.as_str()) {
                     if let Some(index) = p.c.iter().position(|x| x == id) {
                         let before = p.json_len();
                         p.c.remove(index);
@@ -288,14 +294,14 @@ impl Tree {
     pub fn rollback(&mut self, undo: Undo) {
         for op in undo.ops.into_iter().rev() {
             match op {
-                UndoOp::Restore(id, Some(c)) => {
-                    self.controls.insert(id, c);
+                UndoOp::Restore(_, Some(c)) => {
+                    self.controls.insert(c);
                 }
                 UndoOp::Restore(id, None) => {
                     self.controls.remove(id.as_str());
                 }
                 UndoOp::Unlink { parent, child } => {
-                    if let Some(p) = self.controls.get_mut(parent.as_str()) {
+                    if let Some(mut p) = self.controls.get_mut(parent.as_str()) {
                         if let Some(i) = p.c.iter().rposition(|x| *x == child) {
                             p.c.remove(i);
                         }
@@ -306,13 +312,13 @@ impl Tree {
                     child,
                     index,
                 } => {
-                    if let Some(p) = self.controls.get_mut(parent.as_str()) {
+                    if let Some(mut p) = self.controls.get_mut(parent.as_str()) {
                         let i = index.min(p.c.len());
                         p.c.insert(i, child);
                     }
                 }
                 UndoOp::Props { id, old } => {
-                    if let Some(c) = self.controls.get_mut(id.as_str()) {
+                    if let Some(mut c) = self.controls.get_mut(id.as_str()) {
                         for (k, v) in old.into_iter().rev() {
                             match v {
                                 Some(v) => c.props.insert(k, v),
@@ -322,14 +328,14 @@ impl Tree {
                     }
                 }
                 UndoOp::Fields { id, t, at, props } => {
-                    if let Some(c) = self.controls.get_mut(id.as_str()) {
+                    if let Some(mut c) = self.controls.get_mut(id.as_str()) {
                         c.t = t;
                         c.at = at;
                         c.props = props;
                     }
                 }
                 UndoOp::Children { id, c } => {
-                    if let Some(ctl) = self.controls.get_mut(id.as_str()) {
+                    if let Some(mut ctl) = self.controls.get_mut(id.as_str()) {
                         ctl.c = c;
                     }
                 }
@@ -348,15 +354,7 @@ impl Tree {
     /// (or a recovery) rebuilding costs a few µs per hundred controls and saves a third of
     /// the map's memory.
     pub fn compact(&mut self) {
-        let map = std::mem::take(&mut self.controls);
-        // Sorted input: `collect` bulk-builds the tree with full nodes.
-        self.controls = map
-            .into_iter()
-            .map(|(k, mut c)| {
-                c.c.shrink_to_fit();
-                (k, c)
-            })
-            .collect();
+        self.controls.rebuild(|c| c.c.shrink_to_fit());
     }
 
     /// Recomputes the size from scratch (for checks and after loading a snapshot).
