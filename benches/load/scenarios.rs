@@ -425,16 +425,22 @@ pub async fn ws_suite(
     res.add(t.kind, "idle_rss_mb", s.rss()? as f64 / (1 << 20) as f64);
     let on = |name: &str| only.contains(&"ws") || only.contains(&name);
     if on("setf") {
-        setf_pipelined(&s, sz.setf, res).await?;
+        setf_pipelined(&s, sz.setf, res)
+            .await
+            .context("pipelined setf")?;
     }
     if on("batch") {
-        batches(&s, sz.batches, res).await?;
+        batches(&s, sz.batches, res)
+            .await
+            .context("batches of 100")?;
     }
     if on("tree") {
-        big_tree(&s, sz, round, res).await?;
+        big_tree(&s, sz, round, res)
+            .await
+            .context("10,000-control tree")?;
     }
     if on("fan") {
-        fan_out(&s, sz, res).await?;
+        fan_out(&s, sz, res).await.context("set to many browsers")?;
     }
     s.stop()?;
     Ok(())
