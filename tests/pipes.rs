@@ -435,6 +435,69 @@ fn bash_app_serves_each_browser_its_own_session(proxy: bool) {
     result.unwrap();
 }
 
+/// A `pglet app` outlives a restart of its server: apps go through the proxy, which
+/// re-registers them (a direct-pipes app would lose its control connection with the server).
+#[test]
+fn bash_app_carries_on_after_a_server_restart() {
+    use std::os::unix::process::CommandExt;
+    let (s, server) = setup(false);
+    let mut app = support::spawn(
+        Command::new("bash")
+            .arg("-c")
+            .arg(COUNTER_APP)
+            .env("PGLET", env!("CARGO_BIN_EXE_pglet"))
+            .env("SERVER", &s.h.server_url)
+            .env("TMPDIR", &s.h.tmp)
+            .process_group(0)
+            .stdout(std::process::Stdio::piped()),
+    )
+    .unwrap();
+    let stdout = app.stdout.take().unwrap();
+    let run = move || {
+        let mut url = String::new();
+        std::io::BufRead::read_line(&mut std::io::BufReader::new(stdout), &mut url).unwrap();
+        assert_eq!(url.trim(), format!("{}/p/counter", s.h.server_url));
+        let button = |port: u16| {
+            let (mut w, r) = browser(port, "p/counter");
+            assert_eq!(r["payload"]["error"], "", "{r}");
+            let f = w.recv(T).expect("the app's handler adds a button");
+            assert!(f.contains(r#""i":"b""#), "{f}");
+            w
+        };
+        drop(button(server.port));
+        let port = server.port;
+        server.stop();
+        let server = Server::start_on(port, &s.data, &[], &[]);
+        // The proxy reconnects on its own; the app answers a new browser again.
+        let deadline = std::time::Instant::now() + T;
+        let mut w = loop {
+            let (mut w, r) = browser(server.port, "p/counter");
+            if r["payload"]["error"] == "" {
+                if let Some(f) = w.recv(T) {
+                    assert!(f.contains(r#""i":"b""#), "{f}");
+                    break w;
+                }
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "no app after the restart: {r}"
+            );
+        };
+        click(&mut w, "b", "2");
+        loop {
+            let f: serde_json::Value = serde_json::from_str(&w.recv(T).expect("update")).unwrap();
+            if f["payload"]["props"][0]["text"] == "2" {
+                break;
+            }
+        }
+    };
+    let result = std::panic::catch_unwind(run);
+    // SAFETY: kill(2) of the process group this test started.
+    unsafe { libc::kill(-(app.id() as i32), libc::SIGKILL) };
+    let _ = app.wait();
+    result.unwrap();
+}
+
 fn all_events_delivers_typing_as_page_change(proxy: bool) {
     let (mut s, server) = setup(proxy);
     s.h.page("form", "form-ev", &["form", "--all-events"]);

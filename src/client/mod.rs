@@ -106,8 +106,12 @@ impl ConnectArgs {
 }
 
 /// Asks the server itself when it serves pipes on this machine, else the proxy daemon.
+/// Only shared pages on FIFOs go direct: the server keeps those across its own restart,
+/// while a `pglet app` (its control connection) and `--uds` sockets would die with it; the
+/// proxy outlives a server restart and re-registers them.
 fn channel(server: &str, req: &control::Request) -> anyhow::Result<control::Channel> {
-    if let Some(s) = launch::direct_pipes(server) {
+    let direct = matches!(req, control::Request::Page(c) if !c.uds);
+    if let Some(s) = direct.then(|| launch::direct_pipes(server)).flatten() {
         return Ok(control::Channel::send_on(s, req)?);
     }
     let paths = control::Paths::new();
