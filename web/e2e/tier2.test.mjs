@@ -157,6 +157,8 @@ test("charts and persona render from data points", async () => {
   const tab = await f.tab(h);
   await tab.waitForFunction(() => document.querySelectorAll('[data-pglet-id="lc"] svg path').length > 3);
   await tab.getByText("CPU").first().waitFor();
+  // The charts are drawn on their own schedule: wait for the pie's slices too.
+  await tab.waitForFunction(() => document.querySelectorAll('[data-pglet-id="pc"] path').length >= 2);
   assert.equal(await tab.locator('[data-pglet-id="pc"] path').count() >= 2, true);
   assert.match(await tab.locator('[data-pglet-id="pe"] .ms-Persona-primaryText').textContent(), /Ada Lovelace/);
   await tab.getByText("AL").waitFor();
