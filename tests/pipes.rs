@@ -498,6 +498,26 @@ fn bash_app_carries_on_after_a_server_restart() {
     result.unwrap();
 }
 
+/// The server's own pipes socket answers what is not a request with an error line and
+/// goes on serving (scripts of the same user can reach it).
+#[test]
+fn direct_pipes_socket_refuses_garbage_and_keeps_serving() {
+    use std::io::{BufRead, Write};
+    let (mut s, _server) = setup(false);
+    let sock = s.data.join("pipes.sock");
+    for bad in [&b"garbage\n"[..], b"\xff\xfe\n", b"{\"op\":\"page\"}\n"] {
+        let mut c = std::os::unix::net::UnixStream::connect(&sock).unwrap();
+        c.set_read_timeout(Some(T)).unwrap();
+        c.write_all(bad).unwrap();
+        let mut line = String::new();
+        std::io::BufReader::new(c).read_line(&mut line).unwrap();
+        let v: serde_json::Value = serde_json::from_str(&line).unwrap();
+        assert_ne!(v["error"].as_str().unwrap_or(""), "", "{bad:?}: {line}");
+    }
+    s.h.page("after-garbage", "ag-ev", &["after-garbage"]);
+    assert_eq!(cmd(&s.h.pipes["after-garbage"], "add text id=ok"), "0 ok\n");
+}
+
 fn all_events_delivers_typing_as_page_change(proxy: bool) {
     let (mut s, server) = setup(proxy);
     s.h.page("form", "form-ev", &["form", "--all-events"]);

@@ -13,9 +13,12 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::UnixStream;
 use tokio::sync::mpsc;
+
+/// The longest control request read (a `Connect` is well under a KiB).
+const MAX_REQUEST: u64 = 1 << 20;
 
 /// A pipe of a shared page, as kept by a server that serves pipes itself, so that it can
 /// serve them again after a restart.
@@ -81,7 +84,13 @@ impl PipeService {
         let (r, mut w) = stream.into_split();
         let mut r = BufReader::new(r);
         let mut line = String::new();
-        if r.read_line(&mut line).await.unwrap_or(0) > 0 {
+        // A request is one short JSON line; anything longer or not UTF-8 is refused.
+        let read = (&mut r).take(MAX_REQUEST).read_line(&mut line).await;
+        if let Err(e) = &read {
+            let msg = Reply::error(format!("bad request: {e}"));
+            let _ = w.write_all(msg.line().as_bytes()).await;
+        }
+        if read.unwrap_or(0) > 0 {
             match serde_json::from_str::<Request>(&line) {
                 Ok(Request::Ping) => {
                     let rep = Reply {

@@ -100,22 +100,23 @@ pub async fn run(
         startup_ms = started.elapsed().as_millis() as u64,
         "pglet server ready"
     );
-    if let Some(tx) = ready {
-        let _ = tx.send(addr);
-    }
-    // One line for whoever started us (`--port 0` picks a free port: this says which).
-    {
-        use std::io::Write;
-        let mut out = std::io::stdout();
-        let _ = writeln!(out, "pglet server listening on http://{addr}");
-        let _ = out.flush();
-    }
     tokio::spawn(sweeper::run(state.clone(), args.sweep_interval));
     let pipes_socket = if args.direct_pipes {
         pipes::start(state.clone(), &dir, format!("http://{addr}")).await
     } else {
         None
     };
+    // One line for whoever started us (`--port 0` picks a free port: this says which),
+    // once everything it may use is ready.
+    if let Some(tx) = ready {
+        let _ = tx.send(addr);
+    }
+    {
+        use std::io::Write;
+        let mut out = std::io::stdout();
+        let _ = writeln!(out, "pglet server listening on http://{addr}");
+        let _ = out.flush();
+    }
     let incoming = tokio_stream_listener(listener);
     warp::serve(http::routes(state.clone(), pipes_socket))
         .incoming(incoming)
