@@ -377,9 +377,10 @@ const COUNTER_APP: &str = r#"
 }
 "#;
 
-fn bash_app_serves_each_browser_its_own_session(proxy: bool) {
+/// Runs COUNTER_APP in a process group of its own, gives `body` the URL the app printed,
+/// and kills the group however `body` ends.
+fn with_counter_app(s: &Setup, proxy: bool, body: impl FnOnce(String)) {
     use std::os::unix::process::CommandExt;
-    let (s, server) = setup(proxy);
     let mut app = support::spawn(
         Command::new("bash")
             .arg("-c")
@@ -393,11 +394,24 @@ fn bash_app_serves_each_browser_its_own_session(proxy: bool) {
     )
     .unwrap();
     let stdout = app.stdout.take().unwrap();
-    let run = move || {
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         // `pglet app` prints the URL once the app is registered.
         let mut url = String::new();
         std::io::BufRead::read_line(&mut std::io::BufReader::new(stdout), &mut url).unwrap();
-        assert_eq!(url.trim(), format!("{}/p/counter", s.h.server_url));
+        body(url.trim().to_string())
+    }));
+    // SAFETY: kill(2) of the process group this test started.
+    unsafe { libc::kill(-(app.id() as i32), libc::SIGKILL) };
+    let _ = app.wait();
+    if let Err(e) = result {
+        std::panic::resume_unwind(e);
+    }
+}
+
+fn bash_app_serves_each_browser_its_own_session(proxy: bool) {
+    let (s, server) = setup(proxy);
+    with_counter_app(&s, proxy, |url| {
+        assert_eq!(url, format!("{}/p/counter", s.h.server_url));
         let open = || {
             let (w, r) = browser(server.port, "p/counter");
             assert_eq!(r["payload"]["error"], "", "{r}");
@@ -427,36 +441,16 @@ fn bash_app_serves_each_browser_its_own_session(proxy: bool) {
         };
         last_text(&mut a, "5");
         last_text(&mut b, "3");
-    };
-    let result = std::panic::catch_unwind(run);
-    // SAFETY: kill(2) of the process group this test started.
-    unsafe { libc::kill(-(app.id() as i32), libc::SIGKILL) };
-    let _ = app.wait();
-    result.unwrap();
+    });
 }
 
 /// A `pglet app` outlives a restart of its server: apps go through the proxy, which
 /// re-registers them (a direct-pipes app would lose its control connection with the server).
 #[test]
 fn bash_app_carries_on_after_a_server_restart() {
-    use std::os::unix::process::CommandExt;
     let (s, server) = setup(false);
-    let mut app = support::spawn(
-        Command::new("bash")
-            .arg("-c")
-            .arg(COUNTER_APP)
-            .env("PGLET", env!("CARGO_BIN_EXE_pglet"))
-            .env("SERVER", &s.h.server_url)
-            .env("TMPDIR", &s.h.tmp)
-            .process_group(0)
-            .stdout(std::process::Stdio::piped()),
-    )
-    .unwrap();
-    let stdout = app.stdout.take().unwrap();
-    let run = move || {
-        let mut url = String::new();
-        std::io::BufRead::read_line(&mut std::io::BufReader::new(stdout), &mut url).unwrap();
-        assert_eq!(url.trim(), format!("{}/p/counter", s.h.server_url));
+    with_counter_app(&s, false, |url| {
+        assert_eq!(url, format!("{}/p/counter", s.h.server_url));
         let button = |port: u16| {
             let (mut w, r) = browser(port, "p/counter");
             assert_eq!(r["payload"]["error"], "", "{r}");
@@ -490,12 +484,7 @@ fn bash_app_carries_on_after_a_server_restart() {
                 break;
             }
         }
-    };
-    let result = std::panic::catch_unwind(run);
-    // SAFETY: kill(2) of the process group this test started.
-    unsafe { libc::kill(-(app.id() as i32), libc::SIGKILL) };
-    let _ = app.wait();
-    result.unwrap();
+    });
 }
 
 /// The server's own pipes socket answers what is not a request with an error line and
