@@ -13,11 +13,23 @@ pub struct Command {
     pub indent: usize,
     #[serde(default, alias = "Name", deserialize_with = "nullable")]
     pub name: String,
-    #[serde(default, alias = "Values", deserialize_with = "nullable_strings")]
+    #[serde(
+        default,
+        alias = "Values",
+        deserialize_with = "super::json_fields::strings"
+    )]
     pub values: Vec<String>,
-    #[serde(default, alias = "Attrs", deserialize_with = "nullable_attrs")]
+    #[serde(
+        default,
+        alias = "Attrs",
+        deserialize_with = "super::json_fields::attrs"
+    )]
     pub attrs: BTreeMap<String, String>,
-    #[serde(default, alias = "Lines", deserialize_with = "nullable_strings")]
+    #[serde(
+        default,
+        alias = "Lines",
+        deserialize_with = "super::json_fields::strings"
+    )]
     pub lines: Vec<String>,
     #[serde(default, alias = "Commands", deserialize_with = "nullable")]
     pub commands: Vec<Command>,
@@ -25,34 +37,6 @@ pub struct Command {
 
 fn nullable<'de, D: Deserializer<'de>, T: Default + Deserialize<'de>>(d: D) -> Result<T, D::Error> {
     Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
-}
-
-/// JSON hosts may send numbers or booleans where strings are expected; the Go server
-/// would reject them, we take their text so a sloppy client still works.
-fn scalar_text(v: serde_json::Value) -> String {
-    match v {
-        serde_json::Value::String(s) => s,
-        serde_json::Value::Null => String::new(),
-        other => other.to_string(),
-    }
-}
-
-fn nullable_strings<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
-    let v: Option<Vec<serde_json::Value>> = Option::deserialize(d)?;
-    Ok(v.unwrap_or_default().into_iter().map(scalar_text).collect())
-}
-
-/// Attributes whose value is not a string are ignored, as the reference did: the Python
-/// client sends its ids as `[value, dirty]` pairs, which therefore get automatic ids there.
-fn nullable_attrs<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<String, String>, D::Error> {
-    let v: Option<BTreeMap<String, serde_json::Value>> = Option::deserialize(d)?;
-    Ok(v.unwrap_or_default()
-        .into_iter()
-        .filter_map(|(k, v)| match v {
-            serde_json::Value::String(s) => Some((k, s)),
-            _ => None,
-        })
-        .collect())
 }
 
 /// Every command name the server knows, lower case.

@@ -2,6 +2,7 @@
 //! merged pipe input into commands, and framing replies (`<n> value` / `error <msg>`).
 
 pub mod command;
+mod json_fields;
 mod lexer;
 pub mod parse;
 pub mod reply;
