@@ -67,12 +67,19 @@ pub trait LocalServer: Send + Sync {
     fn drain(&self, each: &mut dyn FnMut(&str));
 }
 
+/// Where a link's frames go.
+enum To {
+    /// The queue of the task that keeps the WebSocket.
+    Socket(mpsc::Sender<Outgoing>),
+    /// A server in this process.
+    Local(Arc<dyn LocalServer>),
+}
+
 pub struct Link {
     pub server_url: String,
+    /// Empty for a local server.
     ws_url: String,
-    /// The WebSocket's queue; `None` for a local server.
-    out: Option<mpsc::Sender<Outgoing>>,
-    local: Option<Arc<dyn LocalServer>>,
+    to: To,
     pending: Mutex<HashMap<String, Pending>>,
     next_id: AtomicU64,
     regs: Mutex<Vec<Arc<Registration>>>,
@@ -109,16 +116,7 @@ impl Link {
         let ws_url = ws_url(server_url)?;
         let socket = dial(&ws_url).await?;
         let (out, out_rx) = mpsc::channel(OUT_QUEUE);
-        let link = Arc::new(Link {
-            server_url: server_url.to_string(),
-            ws_url,
-            out: Some(out),
-            local: None,
-            pending: Mutex::new(HashMap::new()),
-            next_id: AtomicU64::new(0),
-            regs: Mutex::new(Vec::new()),
-            offline_since: Mutex::new(None),
-        });
+        let link = Arc::new(Link::new(server_url, ws_url, To::Socket(out)));
         tokio::spawn(link.clone().keep(socket, out_rx));
         Ok(link)
     }
@@ -126,16 +124,19 @@ impl Link {
     /// The link of a server in this process. Frames it sends on its own (events, replies
     /// that waited for the disk) must be given to [`Link::inbound`] by its owner.
     pub fn local(server_url: &str, server: Arc<dyn LocalServer>) -> Arc<Link> {
-        Arc::new(Link {
+        Arc::new(Link::new(server_url, String::new(), To::Local(server)))
+    }
+
+    fn new(server_url: &str, ws_url: String, to: To) -> Link {
+        Link {
             server_url: server_url.to_string(),
-            ws_url: String::new(),
-            out: None,
-            local: Some(server),
+            ws_url,
+            to,
             pending: Mutex::new(HashMap::new()),
             next_id: AtomicU64::new(0),
             regs: Mutex::new(Vec::new()),
             offline_since: Mutex::new(None),
-        })
+        }
     }
 
     /// Hands a frame to the local server, then takes what it has for us at once.
@@ -145,16 +146,15 @@ impl Link {
     }
 
     async fn enqueue(&self, o: Outgoing) -> Result<(), String> {
-        match (&self.local, &self.out) {
-            (Some(server), _) => {
+        match &self.to {
+            To::Local(server) => {
                 self.local_call(server.as_ref(), &o.frame);
                 Ok(())
             }
-            (None, Some(out)) => out
+            To::Socket(out) => out
                 .send(o)
                 .await
                 .map_err(|_| "the proxy is shutting down".to_string()),
-            (None, None) => Err("no connection".into()),
         }
     }
 
