@@ -28,7 +28,7 @@ impl Flusher {
     pub fn start(db: sled::Db, window: Duration) -> Arc<Flusher> {
         let (flushed_tx, flushed_rx) = watch::channel(0);
         let f = Arc::new(Flusher {
-            db: db.clone(),
+            db,
             leader: Mutex::new(()),
             written: AtomicU64::new(0),
             wake: Mutex::new(false),
@@ -40,15 +40,14 @@ impl Flusher {
         let me = f.clone();
         let spawned = std::thread::Builder::new()
             .name("pglet-flush".into())
-            .spawn(move || me.run(db, window));
+            .spawn(move || me.run(window));
         if let Err(e) = spawned {
             tracing::error!("cannot start the flush thread: {e}");
         }
         f
     }
 
-    fn run(&self, db: sled::Db, window: Duration) {
-        let mut done = 0u64;
+    fn run(&self, window: Duration) {
         loop {
             {
                 let mut wake = self.wake.lock();
@@ -57,14 +56,12 @@ impl Flusher {
                 }
                 *wake = false;
             }
-            let target = self.written.load(Ordering::Acquire);
-            if target > done {
-                if let Err(e) = db.flush() {
-                    tracing::error!("store flush failed: {e}");
-                    continue;
+            let behind = self.written.load(Ordering::Acquire) > *self.flushed_rx.borrow();
+            if behind {
+                match self.flush_written() {
+                    Some(upto) => self.flushed(upto),
+                    None => continue,
                 }
-                done = target;
-                self.flushed(done);
             }
             if *self.stop.lock() {
                 return;
@@ -75,6 +72,23 @@ impl Flusher {
     /// Records a write; returns its ticket.
     pub fn wrote(&self) -> u64 {
         self.written.fetch_add(1, Ordering::AcqRel) + 1
+    }
+
+    /// Flushes every write made so far; the last ticket it covers, None if it failed.
+    fn flush_written(&self) -> Option<u64> {
+        let target = self.written.load(Ordering::Acquire);
+        match self.db.flush() {
+            Ok(_) => Some(target),
+            Err(e) => {
+                tracing::error!("store flush failed: {e}");
+                None
+            }
+        }
+    }
+
+    fn wake_thread(&self) {
+        *self.wake.lock() = true;
+        self.cv.notify_one();
     }
 
     fn flushed(&self, upto: u64) {
@@ -109,35 +123,34 @@ impl Flusher {
         let Some(_leader) = self.leader.try_lock() else {
             return false;
         };
-        let target = self.written.load(Ordering::Acquire);
-        let flush = || self.db.flush();
         // A worker of the multi-thread runtime may block here once its other tasks have
         // moved; a current-thread runtime (tests) has nowhere to move them, so it just blocks.
         let multi = tokio::runtime::Handle::try_current()
             .is_ok_and(|h| h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread);
-        let res = if multi {
-            tokio::task::block_in_place(flush)
+        let done = if multi {
+            tokio::task::block_in_place(|| self.flush_written())
         } else {
-            flush()
+            self.flush_written()
         };
-        match res {
-            Ok(_) => self.flushed(target),
-            Err(e) => {
-                tracing::error!("store flush failed: {e}");
+        // Waiters are told only once back on the worker: waking them from inside
+        // `block_in_place` lost wake-ups (the concurrent-waiters test hung 1 run in 3).
+        match done {
+            Some(upto) => {
+                self.flushed(upto);
+                true
+            }
+            None => {
                 // Leave it to the flush thread's next round rather than spin here.
-                *self.wake.lock() = true;
-                self.cv.notify_one();
-                return false;
+                self.wake_thread();
+                false
             }
         }
-        true
     }
 
     /// Flushes everything written so far and stops the thread.
     pub fn shutdown(&self) {
         *self.stop.lock() = true;
-        *self.wake.lock() = true;
-        self.cv.notify_one();
+        self.wake_thread();
     }
 }
 
