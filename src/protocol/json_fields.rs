@@ -8,109 +8,82 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::fmt;
 
-/// A string, or the text of a scalar where a string was expected (JSON hosts may send
-/// numbers or booleans; the Go server would reject them, we take their text so a sloppy
-/// client still works). `null` is empty; an array or object is its JSON text.
-struct Scalar(String);
+/// One field value as a string. With `TEXT`, where a string was expected a scalar is taken
+/// as its text (JSON hosts may send numbers or booleans; the Go server would reject them,
+/// we take their text so a sloppy client still works), `null` as empty and an array or
+/// object as its JSON text. Without `TEXT` (attrs) anything but a string is `None`, and
+/// skipped without building text.
+struct Field<const TEXT: bool>(Option<String>);
 
-impl<'de> Deserialize<'de> for Scalar {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Scalar, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Scalar;
+impl<const TEXT: bool> Field<TEXT> {
+    fn other(text: impl FnOnce() -> String) -> Self {
+        Field(TEXT.then(text))
+    }
+}
+
+impl<'de, const TEXT: bool> Deserialize<'de> for Field<TEXT> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<const TEXT: bool>;
+        impl<'de, const TEXT: bool> Visitor<'de> for V<TEXT> {
+            type Value = Field<TEXT>;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
                 f.write_str("a string or a scalar")
             }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Scalar, E> {
-                Ok(Scalar(v.to_string()))
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(Field(Some(v.to_string())))
             }
-            fn visit_string<E: de::Error>(self, v: String) -> Result<Scalar, E> {
-                Ok(Scalar(v))
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+                Ok(Field(Some(v)))
             }
-            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Scalar, E> {
-                Ok(Scalar(v.to_string()))
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+                Ok(Field::other(|| v.to_string()))
             }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Scalar, E> {
-                Ok(Scalar(v.to_string()))
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+                Ok(Field::other(|| v.to_string()))
             }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Scalar, E> {
-                Ok(Scalar(v.to_string()))
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+                Ok(Field::other(|| v.to_string()))
             }
-            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Scalar, E> {
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
                 // serde_json's own text for the number (`1.0`, not Rust's `1`).
-                Ok(Scalar(serde_json::Value::from(v).to_string()))
+                Ok(Field::other(|| serde_json::Value::from(v).to_string()))
             }
-            fn visit_unit<E: de::Error>(self) -> Result<Scalar, E> {
-                Ok(Scalar(String::new()))
+            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(Field::other(String::new))
             }
-            fn visit_none<E: de::Error>(self) -> Result<Scalar, E> {
-                Ok(Scalar(String::new()))
+            fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(Field::other(String::new))
             }
-            fn visit_seq<A: SeqAccess<'de>>(self, a: A) -> Result<Scalar, A::Error> {
-                let v = serde_json::Value::deserialize(de::value::SeqAccessDeserializer::new(a))?;
-                Ok(Scalar(v.to_string()))
+            fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<Self::Value, A::Error> {
+                if TEXT {
+                    let v =
+                        serde_json::Value::deserialize(de::value::SeqAccessDeserializer::new(a))?;
+                    return Ok(Field(Some(v.to_string())));
+                }
+                while a.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(Field(None))
             }
-            fn visit_map<A: MapAccess<'de>>(self, a: A) -> Result<Scalar, A::Error> {
-                let v = serde_json::Value::deserialize(de::value::MapAccessDeserializer::new(a))?;
-                Ok(Scalar(v.to_string()))
+            fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Self::Value, A::Error> {
+                if TEXT {
+                    let v =
+                        serde_json::Value::deserialize(de::value::MapAccessDeserializer::new(a))?;
+                    return Ok(Field(Some(v.to_string())));
+                }
+                while a.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(Field(None))
             }
         }
-        d.deserialize_any(V)
+        d.deserialize_any(V::<TEXT>)
     }
 }
 
 /// `values` / `lines`: a list of strings (scalars taken as text), or `null`.
 pub fn strings<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
-    let v: Option<Vec<Scalar>> = Option::deserialize(d)?;
-    Ok(v.unwrap_or_default().into_iter().map(|s| s.0).collect())
-}
-
-/// An attr's value: `Some` for a string, `None` (skipped) for anything else.
-struct AttrValue(Option<String>);
-
-impl<'de> Deserialize<'de> for AttrValue {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<AttrValue, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = AttrValue;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("an attribute value")
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<AttrValue, E> {
-                Ok(AttrValue(Some(v.to_string())))
-            }
-            fn visit_string<E: de::Error>(self, v: String) -> Result<AttrValue, E> {
-                Ok(AttrValue(Some(v)))
-            }
-            fn visit_bool<E: de::Error>(self, _: bool) -> Result<AttrValue, E> {
-                Ok(AttrValue(None))
-            }
-            fn visit_i64<E: de::Error>(self, _: i64) -> Result<AttrValue, E> {
-                Ok(AttrValue(None))
-            }
-            fn visit_u64<E: de::Error>(self, _: u64) -> Result<AttrValue, E> {
-                Ok(AttrValue(None))
-            }
-            fn visit_f64<E: de::Error>(self, _: f64) -> Result<AttrValue, E> {
-                Ok(AttrValue(None))
-            }
-            fn visit_unit<E: de::Error>(self) -> Result<AttrValue, E> {
-                Ok(AttrValue(None))
-            }
-            fn visit_none<E: de::Error>(self) -> Result<AttrValue, E> {
-                Ok(AttrValue(None))
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<AttrValue, A::Error> {
-                while a.next_element::<IgnoredAny>()?.is_some() {}
-                Ok(AttrValue(None))
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<AttrValue, A::Error> {
-                while a.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-                Ok(AttrValue(None))
-            }
-        }
-        d.deserialize_any(V)
-    }
+    let v: Option<Vec<Field<true>>> = Option::deserialize(d)?;
+    Ok(v.unwrap_or_default()
+        .into_iter()
+        .map(|f| f.0.unwrap_or_default())
+        .collect())
 }
 
 /// `attrs`: name → string value, or `null`. Attributes whose value is not a string are
@@ -134,7 +107,7 @@ pub fn attrs<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<String, String>
         }
         fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Self::Value, A::Error> {
             let mut m = BTreeMap::new();
-            while let Some((k, v)) = a.next_entry::<String, AttrValue>()? {
+            while let Some((k, v)) = a.next_entry::<String, Field<false>>()? {
                 match v.0 {
                     Some(v) => m.insert(k, v),
                     None => m.remove(&k),
