@@ -162,21 +162,20 @@ impl PipeService {
     /// its pipe closed with the reason, so the script hears of it.
     pub async fn adopt(&self, p: &PipeInfo) -> Result<(), String> {
         let link = self.link("").await?;
-        let c = Connect {
-            name: p.page_name.clone(),
-            update: true,
-            all_events: p.all_events,
-            ticker_ms: p.ticker_ms,
-            ..Default::default()
-        };
         let tmp = p
             .cmd_path
             .parent()
             .map(PathBuf::from)
             .unwrap_or_else(|| self.ctx.tmp.clone());
-        let mut reg_c = c.clone();
-        reg_c.tmp = Some(tmp.display().to_string());
-        let reg = self.registration(link.clone(), &reg_c, false);
+        let c = Connect {
+            name: p.page_name.clone(),
+            update: true,
+            all_events: p.all_events,
+            ticker_ms: p.ticker_ms,
+            tmp: Some(tmp.display().to_string()),
+            ..Default::default()
+        };
+        let reg = self.registration(link.clone(), &c, false);
         let registered = link.register(&reg).await;
         let pipe = reg
             .adopt_pipe(&p.session_id, &p.cmd_path)

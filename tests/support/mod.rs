@@ -51,15 +51,11 @@ impl Server {
     /// Starts `pglet server` on a port it picks itself (`--port 0`, so parallel tests never
     /// share one) with `dir` as its data dir; returns once it is listening.
     pub fn start(dir: &Path, extra: &[&str], env: &[(&str, &str)]) -> Server {
-        Self::spawn(0, dir, extra, env)
+        Self::start_on(0, dir, extra, env)
     }
 
     /// Like [`Server::start`] on a given port (a restart where clients reconnect).
     pub fn start_on(port: u16, dir: &Path, extra: &[&str], env: &[(&str, &str)]) -> Server {
-        Self::spawn(port, dir, extra, env)
-    }
-
-    fn spawn(port: u16, dir: &Path, extra: &[&str], env: &[(&str, &str)]) -> Server {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_pglet"));
         cmd.args(["server", "--port", &port.to_string(), "--data-dir"])
             .arg(dir)
