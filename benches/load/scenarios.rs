@@ -3,7 +3,7 @@
 //! browsers, 1,000 pages × 100 controls with RSS, and restart with a big store.
 
 use crate::stats::Results;
-use crate::target::{Running, Target};
+use crate::target::{Kind, Running, Target};
 use crate::ws::{self, batch_frame, command, command_frame, Host};
 use anyhow::{bail, ensure, Context, Result};
 use futures_util::StreamExt;
@@ -248,8 +248,8 @@ pub async fn big_tree(s: &Running, sz: &Sizes, round: usize, res: &mut Results) 
 }
 
 /// One `set` reaching N browsers: time from sending it until the last browser has it.
-pub async fn fan_out(s: &Running, sz: &Sizes, res: &mut Results) -> Result<()> {
-    let mut h = Host::connect(&s.ws_url()).await?;
+pub async fn fan_out(url: &str, kind: Kind, sz: &Sizes, res: &mut Results) -> Result<()> {
+    let mut h = Host::connect(url).await?;
     let page = h.register("load/fan", false).await?;
     h.cmd(
         &page,
@@ -262,7 +262,7 @@ pub async fn fan_out(s: &Running, sz: &Sizes, res: &mut Results) -> Result<()> {
     let mut iter = 0usize;
     for &n in &sz.fan {
         while connected < n {
-            let (b, _) = ws::browser(&s.ws_url(), &page).await?;
+            let (b, _) = ws::browser(url, &page).await?;
             let tx = tx.clone();
             readers.push(tokio::spawn(async move {
                 let (_, mut read) = b.split();
@@ -307,7 +307,7 @@ pub async fn fan_out(s: &Running, sz: &Sizes, res: &mut Results) -> Result<()> {
                 last = last.max(at);
             }
             h.wait_reply(&id).await?;
-            res.add(s.kind, key, ms(last - t0));
+            res.add(kind, key, ms(last - t0));
         }
     }
     for r in readers {
@@ -440,7 +440,9 @@ pub async fn ws_suite(
             .context("10,000-control tree")?;
     }
     if on("fan") {
-        fan_out(&s, sz, res).await.context("set to many browsers")?;
+        fan_out(&s.ws_url(), s.kind, sz, res)
+            .await
+            .context("set to many browsers")?;
     }
     s.stop()?;
     Ok(())

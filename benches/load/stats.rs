@@ -84,6 +84,12 @@ pub const MEASURES: &[Measure] = &[
         Better::Lower,
     ),
     m(
+        "disk_sync_ms",
+        "5 KiB write + `fdatasync` in the work dir",
+        "ms",
+        Better::Lower,
+    ),
+    m(
         "fan1_ms",
         "one `set` reaching 1 browser",
         "ms",

@@ -13,6 +13,8 @@ pub enum Kind {
     Strict,
     Batched,
     Reference,
+    /// Not a server: the floors of `floor.rs` (a bare fan-out server, the disk's sync).
+    Floor,
 }
 
 impl Kind {
@@ -21,6 +23,7 @@ impl Kind {
             Kind::Strict => "ours strict",
             Kind::Batched => "ours batched",
             Kind::Reference => "reference",
+            Kind::Floor => "floor (bare)",
         }
     }
     pub fn key(self) -> &'static str {
@@ -28,10 +31,11 @@ impl Kind {
             Kind::Strict => "strict",
             Kind::Batched => "batched",
             Kind::Reference => "reference",
+            Kind::Floor => "floor",
         }
     }
     pub fn is_ours(self) -> bool {
-        self != Kind::Reference
+        matches!(self, Kind::Strict | Kind::Batched)
     }
 }
 
@@ -74,6 +78,7 @@ impl Target {
             Kind::Reference => {
                 cmd.env("TMPDIR", dir).env("PGLET_LOG_LEVEL", "error");
             }
+            Kind::Floor => bail!("the floor is not a server to start"),
         }
         cmd.stdin(Stdio::null())
             .stdout(Stdio::null())

@@ -1,0 +1,182 @@
+//! Floors: what this machine allows at best, measured with the same client, so a target
+//! can be shown out of reach rather than only missed.
+//!
+//! - The bare fan-out server speaks just enough of the protocol for `fan_out`: it answers
+//!   registrations, and on a host's `set` writes one prebuilt `updateControlProps` frame to
+//!   every browser socket with one `write` each, from plain threads (no runtime, no
+//!   queues, no JSON per browser), then replies. No Pglet server can send an update to N
+//!   browsers with less work than that.
+//! - The disk floor: one small write + `fdatasync`, the least a strict reply must wait for.
+
+use anyhow::{Context, Result};
+use serde_json::{json, Value};
+use std::io::Write;
+use std::net::{TcpListener, TcpStream};
+use std::os::fd::AsRawFd;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+use tokio_tungstenite::tungstenite::{self, Message};
+
+/// A bare fan-out server on a loopback port; its threads end with the process (the load
+/// generator), its sockets with their peers.
+pub struct BareFanOut {
+    pub port: u16,
+}
+
+/// Browser sockets dealt round-robin to sender threads; one update = every sender writes
+/// the frame to its own list, the caller waits until all are done.
+struct Fan {
+    lists: Vec<Arc<Mutex<Vec<TcpStream>>>>,
+    go: Vec<std::sync::mpsc::Sender<std::sync::mpsc::Sender<()>>>,
+    next: std::sync::atomic::AtomicUsize,
+}
+
+impl Fan {
+    fn start(senders: usize) -> Result<Fan> {
+        let frame = Arc::new(update_frame());
+        let (mut lists, mut go) = (Vec::new(), Vec::new());
+        for _ in 0..senders {
+            let list: Arc<Mutex<Vec<TcpStream>>> = Arc::default();
+            let (tx, rx) = std::sync::mpsc::channel::<std::sync::mpsc::Sender<()>>();
+            let (l, f) = (list.clone(), frame.clone());
+            std::thread::Builder::new()
+                .name("floor-send".into())
+                .spawn(move || {
+                    for done in rx {
+                        if let Ok(mut all) = l.lock() {
+                            for b in all.iter_mut() {
+                                let _ = b.write_all(&f);
+                            }
+                        }
+                        let _ = done.send(());
+                    }
+                })?;
+            lists.push(list);
+            go.push(tx);
+        }
+        Ok(Fan {
+            lists,
+            go,
+            next: Default::default(),
+        })
+    }
+
+    fn add(&self, s: TcpStream) -> Result<()> {
+        let n = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let list = &self.lists[n % self.lists.len()];
+        list.lock()
+            .map_err(|_| anyhow::anyhow!("poisoned"))?
+            .push(s);
+        Ok(())
+    }
+
+    fn send_all(&self) -> Result<()> {
+        let (tx, rx) = std::sync::mpsc::channel();
+        for g in &self.go {
+            g.send(tx.clone())?;
+        }
+        for _ in &self.go {
+            rx.recv()?;
+        }
+        Ok(())
+    }
+}
+
+impl BareFanOut {
+    /// `senders` threads (kept for the server's life) split the browsers between them.
+    pub fn start(senders: usize) -> Result<BareFanOut> {
+        let listener = TcpListener::bind("127.0.0.1:0")?;
+        let port = listener.local_addr()?.port();
+        let fan = Arc::new(Fan::start(senders.max(1))?);
+        std::thread::Builder::new()
+            .name("floor-accept".into())
+            .spawn(move || {
+                for stream in listener.incoming().flatten() {
+                    let fan = fan.clone();
+                    let _ = std::thread::Builder::new()
+                        .name("floor-conn".into())
+                        .stack_size(64 << 10)
+                        .spawn(move || {
+                            let _ = serve(stream, &fan);
+                        });
+                }
+            })?;
+        Ok(BareFanOut { port })
+    }
+
+    pub fn ws_url(&self) -> String {
+        format!("ws://127.0.0.1:{}/ws", self.port)
+    }
+}
+
+/// The frame our server sends for `set x value=...`, as a server-to-client WebSocket text
+/// frame (unmasked), built once.
+fn update_frame() -> Vec<u8> {
+    let payload = br#"{"action":"updateControlProps","payload":{"props":[{"i":"x","value":"v"}]}}"#;
+    let mut f = vec![0x81, payload.len() as u8];
+    f.extend_from_slice(payload);
+    f
+}
+
+fn serve(stream: TcpStream, fan: &Fan) -> Result<()> {
+    stream.set_nodelay(true)?;
+    let mut ws = tungstenite::accept(stream).context("handshake")?;
+    loop {
+        let Message::Text(t) = ws.read()? else {
+            continue;
+        };
+        let v: Value = serde_json::from_str(t.as_str())?;
+        let id = v["id"].as_str().unwrap_or("").to_string();
+        let reply = match v["action"].as_str().unwrap_or("") {
+            "registerWebClient" => {
+                // Listed before the reply: once the client has it, no update may miss it.
+                fan.add(ws.get_ref().try_clone()?)?;
+                ws.send(Message::text(
+                    json!({"id": id, "action": "registerWebClient", "payload": {
+                        "error": "", "session": {"id": "0", "controls": {}}}})
+                    .to_string(),
+                ))?;
+                // Nothing more is read from a browser; keep the socket open until it goes.
+                while ws.read().is_ok() {}
+                return Ok(());
+            }
+            "registerHostClient" => {
+                json!({"pageName": "load/fan", "sessionID": "0", "error": ""})
+            }
+            _ => {
+                if v["payload"]["command"]["name"] == "set" {
+                    fan.send_all()?;
+                }
+                json!({"result": "0", "error": ""})
+            }
+        };
+        ws.send(Message::text(
+            json!({"id": id, "action": "", "payload": reply}).to_string(),
+        ))?;
+    }
+}
+
+/// Median and p99 of `n` rounds of a 5 KiB write + `fdatasync` in `dir` (ms).
+pub fn disk_sync_ms(dir: &Path, n: usize) -> Result<Vec<f64>> {
+    std::fs::create_dir_all(dir)?;
+    let path = dir.join("floor-sync");
+    let mut f = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(true)
+        .write(true)
+        .open(&path)?;
+    let block = vec![b'x'; 5 << 10];
+    let mut out = Vec::with_capacity(n);
+    for _ in 0..n {
+        let t = Instant::now();
+        f.write_all(&block)?;
+        // SAFETY: fdatasync on a file we own and keep open.
+        let rc = unsafe { libc::fdatasync(f.as_raw_fd()) };
+        anyhow::ensure!(rc == 0, "fdatasync: {}", std::io::Error::last_os_error());
+        out.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    drop(f);
+    std::fs::remove_file(&path).ok();
+    Ok(out)
+}
