@@ -1,7 +1,6 @@
 //! `set` and `append` (spec 5.3, 5.4): each item is `<id> [flag...] name=value...`, from the
 //! command line, JSON sub-commands or text lines.
 
-use super::update::PropsItem;
 use super::{not_found, Exec, Update};
 use crate::model::control::is_system_attr;
 use crate::model::Event;
@@ -20,9 +19,10 @@ fn items(cmd: &Command) -> Result<Vec<Cow<'_, Command>>, String> {
     Ok(out)
 }
 
-/// Sets (or, with `append`, appends to) props; browsers get one props map per item.
+/// Sets (or, with `append`, appends to) props; browsers get one props map per item, read
+/// from the events this applies.
 pub fn set(ex: &mut Exec, cmd: &Command, append: bool) -> Result<Update, String> {
-    let mut sent: Vec<PropsItem> = Vec::new();
+    let first = ex.events.len();
     for item in items(cmd)? {
         let Some(id) = item.values.first() else {
             return Err(format!(
@@ -43,10 +43,6 @@ pub fn set(ex: &mut Exec, cmd: &Command, append: bool) -> Result<Update, String>
                 props.push((k, v.clone()));
             }
         }
-        sent.push(PropsItem {
-            id: id.clone(),
-            props: props.clone(),
-        });
         let id = id.clone();
         ex.apply(if append {
             Event::AppendProps { id, props }
@@ -54,6 +50,7 @@ pub fn set(ex: &mut Exec, cmd: &Command, append: bool) -> Result<Update, String>
             Event::SetProps { id, props }
         })?;
     }
+    let sent = first..ex.events.len();
     Ok(if append {
         Update::Append(sent)
     } else {

@@ -1,7 +1,8 @@
 //! What browsers of a session are sent after a command: one message derived from the
-//! command's events, serialized once and shared by every browser.
+//! command's events, serialized once and shared by every browser. Props updates are the
+//! events themselves (a range of them), so a `set` copies nothing for its browsers.
 
-use crate::model::Control;
+use crate::model::{Control, Event};
 use crate::wire::{actions, Message};
 use serde::Serialize;
 
@@ -16,8 +17,10 @@ pub enum Update {
         remove: bool,
         controls: Vec<Control>,
     },
-    Props(Vec<PropsItem>),
-    Append(Vec<PropsItem>),
+    /// `updateControlProps` of the `SetProps` events in this range of the command's events.
+    Props(std::ops::Range<usize>),
+    /// `appendControlProps` of the `AppendProps` events in this range.
+    Append(std::ops::Range<usize>),
     Clean(Vec<String>),
     Remove(Vec<String>),
     Batch(Vec<Update>),
@@ -39,20 +42,20 @@ struct ReplacePayload<'a> {
     controls: Vec<crate::model::control::ControlJson<'a>>,
 }
 
-/// One `{i, name: value...}` map of `updateControlProps`/`appendControlProps`, kept as the
-/// command's own list (no map, no JSON values) and written as the map the reference sent:
+/// One `{i, name: value...}` map of `updateControlProps`/`appendControlProps`, read from the
+/// event's own list (no map, no JSON values) and written as the map the reference sent:
 /// keys sorted, a repeated name keeps its last value.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PropsItem {
-    pub id: String,
-    pub props: Vec<(String, String)>,
+#[derive(Debug, Clone, Copy)]
+pub struct PropsItem<'a> {
+    pub id: &'a str,
+    pub props: &'a [(String, String)],
 }
 
-impl Serialize for PropsItem {
+impl Serialize for PropsItem<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut all: Vec<(&str, &str)> = Vec::with_capacity(self.props.len() + 1);
-        all.push(("i", &self.id));
+        all.push(("i", self.id));
         all.extend(self.props.iter().map(|(k, v)| (k.as_str(), v.as_str())));
         // Stable: among equal names the later one stays last, and is the one kept.
         all.sort_by(|a, b| a.0.cmp(b.0));
@@ -67,9 +70,23 @@ impl Serialize for PropsItem {
     }
 }
 
+/// The props events of a range, as the list of maps browsers get.
+struct PropsList<'a>(&'a [Event]);
+
+impl Serialize for PropsList<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter().filter_map(|e| match e {
+            Event::SetProps { id, props } | Event::AppendProps { id, props } => {
+                Some(PropsItem { id, props })
+            }
+            _ => None,
+        }))
+    }
+}
+
 #[derive(Serialize)]
 struct PropsPayload<'a> {
-    props: &'a [PropsItem],
+    props: PropsList<'a>,
 }
 
 #[derive(Serialize)]
@@ -85,8 +102,12 @@ fn frame<P: Serialize>(action: &str, payload: P) -> String {
 }
 
 impl Update {
-    /// The complete WebSocket frame.
-    pub fn to_frame(&self) -> String {
+    /// The complete WebSocket frame; `events` are those of the command (or batch) that
+    /// produced the update.
+    pub fn to_frame(&self, events: &[Event]) -> String {
+        let range = |r: &std::ops::Range<usize>| PropsPayload {
+            props: PropsList(events.get(r.clone()).unwrap_or_default()),
+        };
         match self {
             Update::Add { controls, trim_ids } => frame(
                 actions::ADD_PAGE_CONTROLS,
@@ -107,8 +128,8 @@ impl Update {
                     controls: controls.iter().map(Control::json).collect(),
                 },
             ),
-            Update::Props(props) => frame(actions::UPDATE_CONTROL_PROPS, PropsPayload { props }),
-            Update::Append(props) => frame(actions::APPEND_CONTROL_PROPS, PropsPayload { props }),
+            Update::Props(r) => frame(actions::UPDATE_CONTROL_PROPS, range(r)),
+            Update::Append(r) => frame(actions::APPEND_CONTROL_PROPS, range(r)),
             Update::Clean(ids) => frame(actions::CLEAN_CONTROL, IdsPayload { ids }),
             Update::Remove(ids) => frame(actions::REMOVE_CONTROL, IdsPayload { ids }),
             Update::Signout => frame(actions::SIGNOUT, Empty {}),
@@ -119,7 +140,7 @@ impl Update {
                 },
             ),
             Update::Batch(items) => {
-                let inner: Vec<String> = items.iter().map(Update::to_frame).collect();
+                let inner: Vec<String> = items.iter().map(|u| u.to_frame(events)).collect();
                 format!(
                     r#"{{"id":"","action":"{}","payload":[{}]}}"#,
                     actions::PAGE_CONTROLS_BATCH,
@@ -146,26 +167,34 @@ mod tests {
 
     #[test]
     fn props_items_serialize_as_the_sorted_map() {
+        let props: Vec<(String, String)> = vec![
+            ("value".into(), "1".into()),
+            ("bold".into(), "true".into()),
+            ("bold".into(), "false".into()),
+            ("a".into(), "".into()),
+        ];
         let item = PropsItem {
-            id: "x".into(),
-            props: vec![
-                ("value".into(), "1".into()),
-                ("bold".into(), "true".into()),
-                ("bold".into(), "false".into()),
-                ("a".into(), "".into()),
-            ],
+            id: "x",
+            props: &props,
         };
         let mut map = PropsMap::new();
         map.insert("i".into(), "x".into());
-        for (k, v) in &item.props {
+        for (k, v) in &props {
             map.insert(k.clone(), v.clone().into());
         }
         assert_eq!(
             serde_json::to_string(&item).unwrap(),
             serde_json::to_string(&map).unwrap()
         );
+        let events = vec![
+            Event::Remove { id: "gone".into() },
+            Event::SetProps {
+                id: "x".into(),
+                props,
+            },
+        ];
         assert_eq!(
-            Update::Props(vec![item]).to_frame(),
+            Update::Props(1..2).to_frame(&events),
             r#"{"id":"","action":"updateControlProps","payload":{"props":[{"a":"","bold":"false","i":"x","value":"1"}]}}"#
         );
     }

@@ -43,7 +43,7 @@ enum UndoOp {
     /// Restore old prop values (None = the prop did not exist).
     Props {
         id: SmallStr,
-        old: Vec<(String, Option<String>)>,
+        old: Vec<(SmallStr, Option<SmallStr>)>,
     },
     /// Restore type, `at` and all props of a re-added control.
     Fields {
@@ -199,23 +199,26 @@ impl Tree {
                 let Some(mut c) = self.controls.get_mut(id.as_str()) else {
                     return Ok(());
                 };
-                let mut old = Vec::with_capacity(props.len());
+                // Short names and values are inline `SmallStr`s: the old value is moved out,
+                // nothing is copied to the heap on this path (it runs for every `set`).
+                let mut old: Vec<(SmallStr, Option<SmallStr>)> = Vec::with_capacity(props.len());
                 for (k, v) in props {
-                    let prev = c.props.get(k).map(str::to_string);
+                    let prev = if append {
+                        let prev = c.props.get(k).map(SmallStr::from);
+                        c.props.append(k, v);
+                        prev
+                    } else if v.is_empty() {
+                        c.props.remove(k)
+                    } else {
+                        c.props.insert(k.as_str(), v.as_str())
+                    };
                     if let Some(o) = &prev {
                         self.size -= 2 + quoted_len(k) + quoted_len(o);
-                    }
-                    if append {
-                        c.props.append(k, v);
-                    } else if v.is_empty() {
-                        c.props.remove(k);
-                    } else {
-                        c.props.insert(k.clone(), v.clone());
                     }
                     if let Some(n) = c.props.get(k) {
                         self.size += 2 + quoted_len(k) + quoted_len(n);
                     }
-                    old.push((k.clone(), prev));
+                    old.push((SmallStr::from(k.as_str()), prev));
                 }
                 if let Some(u) = undo.as_deref_mut() {
                     u.ops.push(UndoOp::Props { id: id.into(), old });

@@ -128,11 +128,11 @@ impl Session {
         Ok(Some(ticket))
     }
 
-    fn broadcast(inner: &Inner, update: &Update) {
+    fn broadcast(inner: &Inner, update: &Update, events: &[Event]) {
         if inner.browsers.is_empty() {
             return;
         }
-        let frame: Frame = update.to_frame().into();
+        let frame: Frame = update.to_frame(events).into();
         for b in &inner.browsers {
             b.send(&frame);
         }
@@ -154,7 +154,7 @@ impl Session {
                     }
                 };
                 if let Some(u) = &out.update {
-                    Self::broadcast(&inner, u);
+                    Self::broadcast(&inner, u, &out.events);
                 }
                 Executed {
                     reply: Ok(out.result),
@@ -180,7 +180,7 @@ impl Session {
                     Err(e) => return (Err((e, true)), None),
                 };
                 if let Some(u) = Update::combine(out.updates) {
-                    Self::broadcast(&inner, &u);
+                    Self::broadcast(&inner, &u, &out.events);
                 }
                 (Ok(out.results), ticket)
             }
