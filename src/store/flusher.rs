@@ -2,7 +2,9 @@
 //! waiting for a flush that began after the append, so concurrent commands share one fsync.
 //! A waiter flushes itself when nobody else is flushing (the leader), on its own worker
 //! thread: a strict reply then costs the fsync and no thread hand-offs. A background
-//! thread flushes what nobody waits for within the batched window.
+//! thread flushes what nobody waits for within the batched window. A writer that finds
+//! more than [`BACKLOG_LIMIT`] bytes unflushed flushes before going on: the disk sets the
+//! pace, and what sled holds in memory for unwritten data stays bounded.
 
 use parking_lot::{Condvar, Mutex};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -10,11 +12,19 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::watch;
 
+/// Unflushed bytes beyond which a writer waits for a flush (batched mode fell behind a
+/// busy disk: 1,000 pages of 100 controls held ~6 MiB more at the end than when it kept up).
+pub const BACKLOG_LIMIT: u64 = 1 << 20;
+
 pub struct Flusher {
     db: sled::Db,
     /// Held by whoever is flushing for waiters.
     leader: Mutex<()>,
     written: AtomicU64,
+    /// Bytes written, in all; and how many of them a finished flush covered. Two totals
+    /// rather than one difference: flushes of the thread and of a leader may overlap.
+    bytes_written: AtomicU64,
+    bytes_flushed: AtomicU64,
     wake: Mutex<bool>,
     cv: Condvar,
     flushed_tx: watch::Sender<u64>,
@@ -31,6 +41,8 @@ impl Flusher {
             db,
             leader: Mutex::new(()),
             written: AtomicU64::new(0),
+            bytes_written: AtomicU64::new(0),
+            bytes_flushed: AtomicU64::new(0),
             wake: Mutex::new(false),
             cv: Condvar::new(),
             flushed_tx,
@@ -69,16 +81,47 @@ impl Flusher {
         }
     }
 
-    /// Records a write; returns its ticket.
-    pub fn wrote(&self) -> u64 {
-        self.written.fetch_add(1, Ordering::AcqRel) + 1
+    /// Records a write of about `bytes`; returns its ticket. Past the backlog limit this
+    /// flushes first (blocking the caller, which is the point).
+    pub fn wrote(&self, bytes: usize) -> u64 {
+        let ticket = self.written.fetch_add(1, Ordering::AcqRel) + 1;
+        self.bytes_written.fetch_add(bytes as u64, Ordering::AcqRel);
+        if self.unflushed() > BACKLOG_LIMIT {
+            self.catch_up();
+        }
+        ticket
+    }
+
+    fn unflushed(&self) -> u64 {
+        let flushed = self.bytes_flushed.load(Ordering::Acquire);
+        self.bytes_written
+            .load(Ordering::Acquire)
+            .saturating_sub(flushed)
+    }
+
+    /// Waits for the flush in progress, or flushes, until the backlog is under the limit.
+    fn catch_up(&self) {
+        let done = blocking(|| {
+            let _leader = self.leader.lock();
+            if self.unflushed() <= BACKLOG_LIMIT {
+                return None;
+            }
+            self.flush_written()
+        });
+        if let Some(upto) = done {
+            self.flushed(upto);
+        }
     }
 
     /// Flushes every write made so far; the last ticket it covers, None if it failed.
     fn flush_written(&self) -> Option<u64> {
         let target = self.written.load(Ordering::Acquire);
+        let covered = self.bytes_written.load(Ordering::Acquire);
         match self.db.flush() {
-            Ok(_) => Some(target),
+            Ok(_) => {
+                self.bytes_flushed.fetch_max(covered, Ordering::AcqRel);
+                Some(target)
+            }
             Err(e) => {
                 tracing::error!("store flush failed: {e}");
                 None
@@ -120,20 +163,17 @@ impl Flusher {
 
     /// Flushes on this thread unless another waiter already is; false if one is.
     fn lead_a_flush(&self) -> bool {
-        let Some(_leader) = self.leader.try_lock() else {
-            return false;
+        let done = {
+            let Some(_leader) = self.leader.try_lock() else {
+                return false;
+            };
+            blocking(|| self.flush_written())
         };
-        // A worker of the multi-thread runtime may block here once its other tasks have
-        // moved; a current-thread runtime (tests) has nowhere to move them, so it just blocks.
-        let multi = tokio::runtime::Handle::try_current()
-            .is_ok_and(|h| h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread);
-        let done = if multi {
-            tokio::task::block_in_place(|| self.flush_written())
-        } else {
-            self.flush_written()
-        };
-        // Waiters are told only once back on the worker: waking them from inside
-        // `block_in_place` lost wake-ups (the concurrent-waiters test hung 1 run in 3).
+        // Waiters are told only once the leadership is free again: one woken while it was
+        // still held, whose write came after this flush began, found no flush to lead and
+        // slept until the flush thread's next round (the concurrent-waiters test hung 1 run
+        // in 20). And only once back on the worker: waking them from inside
+        // `block_in_place` lost wake-ups.
         match done {
             Some(upto) => {
                 self.flushed(upto);
@@ -154,6 +194,19 @@ impl Flusher {
     }
 }
 
+/// Runs `f`, which blocks on the disk. A worker of the multi-thread runtime may block once
+/// its other tasks have moved; anywhere else (a current-thread runtime in tests, a plain
+/// thread) there is nowhere to move them, so it just blocks.
+fn blocking<T>(f: impl FnOnce() -> T) -> T {
+    let multi = tokio::runtime::Handle::try_current()
+        .is_ok_and(|h| h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread);
+    if multi {
+        tokio::task::block_in_place(f)
+    } else {
+        f()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -163,6 +216,23 @@ mod tests {
         let db = sled::Config::new().path(dir.path()).open().unwrap();
         // A window far longer than the test: every flush here is led by a waiter.
         (dir, Flusher::start(db, Duration::from_secs(3600)))
+    }
+
+    #[test]
+    fn a_writer_past_the_backlog_limit_waits_for_a_flush() {
+        let (_d, f) = flusher();
+        let small = f.wrote(100);
+        assert!(
+            *f.flushed_rx.borrow() < small,
+            "under the limit nothing waits"
+        );
+        let big = f.wrote(BACKLOG_LIMIT as usize);
+        assert!(
+            *f.flushed_rx.borrow() >= big,
+            "the write that passed the limit returned before a flush covered it"
+        );
+        assert_eq!(f.unflushed(), 0);
+        f.shutdown();
     }
 
     #[test]
@@ -178,7 +248,7 @@ mod tests {
                 .map(|_| {
                     let f = f.clone();
                     tokio::spawn(async move {
-                        let t = f.wrote();
+                        let t = f.wrote(10);
                         f.durable(t).await;
                         assert!(*f.flushed_rx.borrow() >= t);
                     })
@@ -196,7 +266,7 @@ mod tests {
             .build()
             .unwrap();
         current.block_on(async {
-            let t = f.wrote();
+            let t = f.wrote(10);
             tokio::time::timeout(Duration::from_secs(10), f.durable(t))
                 .await
                 .expect("current-thread waiter");

@@ -128,15 +128,17 @@ impl Store {
     }
 
     pub fn put_page(&self, meta: &PageMeta) -> Result<u64> {
-        self.t
-            .insert(page_key(&meta.name), codec(codec::encode(meta))?)?;
-        Ok(self.flusher.wrote())
+        let v = codec(codec::encode(meta))?;
+        let n = v.len();
+        self.t.insert(page_key(&meta.name), v)?;
+        Ok(self.flusher.wrote(n))
     }
 
     pub fn put_session(&self, meta: &SessionMeta) -> Result<u64> {
-        self.t
-            .insert(key(b's', meta.uid), codec(codec::encode(meta))?)?;
-        Ok(self.flusher.wrote())
+        let v = codec(codec::encode(meta))?;
+        let n = v.len();
+        self.t.insert(key(b's', meta.uid), v)?;
+        Ok(self.flusher.wrote(n))
     }
 
     /// Appends one command's events as log entry `seq` of session `uid`; returns the ticket
@@ -151,8 +153,9 @@ impl Store {
             ts_ms: now_ms(),
             events,
         }))?;
+        let n = bytes.len();
         self.t.insert(log_key(uid, seq), bytes)?;
-        Ok(self.flusher.wrote())
+        Ok(self.flusher.wrote(n))
     }
 
     /// Writes a snapshot of session `uid` covering log entries up to `seq` and deletes them.
@@ -162,13 +165,14 @@ impl Store {
             ts_ms: now_ms(),
             tree,
         }))?;
+        let n = snap.len();
         let mut batch = sled::Batch::default();
         batch.insert(&key(b'n', uid), snap);
         for k in self.t.range(log_key(uid, 0)..=log_key(uid, seq)).keys() {
             batch.remove(k?);
         }
         self.t.apply_batch(batch)?;
-        Ok(self.flusher.wrote())
+        Ok(self.flusher.wrote(n))
     }
 
     /// Deletes a session with its log and snapshot, atomically.
@@ -176,7 +180,7 @@ impl Store {
         let mut batch = sled::Batch::default();
         self.delete_session_into(&mut batch, uid)?;
         self.t.apply_batch(batch)?;
-        Ok(self.flusher.wrote())
+        Ok(self.flusher.wrote(0))
     }
 
     fn delete_session_into(&self, batch: &mut sled::Batch, uid: u64) -> Result<()> {
@@ -196,7 +200,7 @@ impl Store {
             self.delete_session_into(&mut batch, *uid)?;
         }
         self.t.apply_batch(batch)?;
-        Ok(self.flusher.wrote())
+        Ok(self.flusher.wrote(0))
     }
 
     pub async fn durable(&self, ticket: u64) {
@@ -246,7 +250,7 @@ impl Store {
             counted = n < limit;
             Some((if counted { n + 1 } else { n }).to_be_bytes().to_vec())
         })?;
-        self.flusher.wrote();
+        self.flusher.wrote(0);
         Ok(counted)
     }
 

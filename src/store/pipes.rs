@@ -25,12 +25,12 @@ impl Store {
     pub fn put_pipe(&self, rec: &PipeRecord) -> Result<u64> {
         self.t
             .insert(pipe_key(&rec.cmd_path), super::codec(codec::encode(rec))?)?;
-        Ok(self.flusher.wrote())
+        Ok(self.flusher.wrote(0))
     }
 
     pub fn delete_pipe(&self, cmd_path: &str) -> Result<u64> {
         self.t.remove(pipe_key(cmd_path))?;
-        Ok(self.flusher.wrote())
+        Ok(self.flusher.wrote(0))
     }
 
     /// Every kept pipe; damaged records are skipped with a warning.
