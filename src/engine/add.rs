@@ -5,6 +5,7 @@ use super::{at_attr, not_found, Exec, Update};
 use crate::model::control::is_system_attr;
 use crate::model::tree::ROOT;
 use crate::model::{Control, Event};
+use crate::protocol::command::lower;
 use crate::protocol::{parse_line, Command};
 use std::borrow::Cow;
 
@@ -81,17 +82,17 @@ fn add_items(
         if !ex.tree.contains(&parent) {
             return Err(format!("parent control with id '{parent}' not found"));
         }
-        let mut control = Control::new(&kind.to_lowercase(), &parent, &id);
+        let mut control = Control::new(&lower(kind), &parent, &id);
         if let Some(i) = index {
             control.at = Some(Box::new(i.to_string().into()));
         }
         for flag in &item.values[1..] {
-            control.props.insert(flag.to_lowercase(), "true");
+            control.props.insert(&*lower(flag), "true");
         }
         for (k, v) in &item.attrs {
-            let k = k.to_lowercase();
+            let k = lower(k);
             if !is_system_attr(&k) && !v.is_empty() {
-                control.props.insert(k, v.clone());
+                control.props.insert(&*k, v.as_str());
             }
         }
         let index = index.map(|i| u32::try_from(i).unwrap_or(u32::MAX));

@@ -178,7 +178,7 @@ pub fn execute_batch(
 ) -> Result<BatchOutcome, (String, bool)> {
     if let Some(bad) = cmds
         .iter()
-        .find(|c| !c.is_known() || matches!(c.name_lower().as_str(), "end"))
+        .find(|c| !c.is_known() || c.name_lower() == "end")
     {
         return Err((format!("unknown command: {}", bad.name), false));
     }
@@ -188,14 +188,14 @@ pub fn execute_batch(
         let name = cmd.name_lower();
         // Not mutations of the tree: the reference's batch skipped them too.
         if matches!(
-            name.as_str(),
+            &*name,
             "begin" | "close" | "error" | "signout" | "canaccess"
         ) {
             continue;
         }
         match run(&mut ex, cmd) {
             Ok((result, update, _)) => {
-                if matches!(name.as_str(), "add" | "replace" | "get") {
+                if matches!(&*name, "add" | "replace" | "get") {
                     out.results.push(result);
                 }
                 out.updates.extend(update);

@@ -4,6 +4,7 @@
 use super::{not_found, Exec, Update};
 use crate::model::control::is_system_attr;
 use crate::model::Event;
+use crate::protocol::command::lower;
 use crate::protocol::{parse_line, Command};
 use std::borrow::Cow;
 
@@ -35,10 +36,10 @@ pub fn set(ex: &mut Exec, cmd: &Command, append: bool) -> Result<Update, String>
         }
         let mut props: Vec<(String, String)> = Vec::new();
         for flag in &item.values[1..] {
-            props.push((flag.to_lowercase(), "true".into()));
+            props.push((lower(flag).into_owned(), "true".into()));
         }
         for (k, v) in &item.attrs {
-            let k = k.to_lowercase();
+            let k = lower(k).into_owned();
             if !is_system_attr(&k) {
                 props.push((k, v.clone()));
             }

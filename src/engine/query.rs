@@ -9,7 +9,7 @@ pub fn get(tree: &Tree, cmd: &Command) -> Result<String, String> {
         return Err("'get' command should have control ID and property specified".into());
     };
     let control = tree.get(id).ok_or_else(|| not_found(id))?;
-    let prop = prop.to_lowercase();
+    let prop = crate::protocol::command::lower(prop);
     // The reference crashed on `c`; the children list is useful, so it is answered.
     if prop == "c" {
         return Ok(control.c.join(" "));

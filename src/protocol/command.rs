@@ -76,20 +76,28 @@ pub const RETURNING_COMMANDS: &[&str] = &[
     "signout",
 ];
 
+/// `s` in lower case, borrowed when it already is (command and attribute names nearly
+/// always are: this runs several times for every command).
+pub fn lower(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.bytes().any(|b| b.is_ascii_uppercase() || !b.is_ascii()) {
+        std::borrow::Cow::Owned(s.to_lowercase())
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    }
+}
+
 impl Command {
-    pub fn name_lower(&self) -> String {
-        self.name.to_lowercase()
+    pub fn name_lower(&self) -> std::borrow::Cow<'_, str> {
+        lower(&self.name)
     }
 
     /// Whether the sender of this command waits for a reply.
     pub fn returns_result(&self) -> bool {
-        let n = self.name_lower();
-        RETURNING_COMMANDS.contains(&n.as_str())
+        RETURNING_COMMANDS.contains(&&*self.name_lower())
     }
 
     pub fn is_known(&self) -> bool {
-        let n = self.name_lower();
-        COMMAND_NAMES.contains(&n.as_str())
+        COMMAND_NAMES.contains(&&*self.name_lower())
     }
 }
 
