@@ -189,15 +189,12 @@ impl Tree {
             }
             Event::SetProps { id, props } | Event::AppendProps { id, props } => {
                 let append = matches!(ev, Event::AppendProps { .. });
-                if !self.controls.contains_key(id.as_str()) {
-                    return Err(format!("set: control '{id}' missing"));
-                }
                 if let Some(u) = undo.as_deref_mut() {
                     u.size.get_or_insert(self.size);
                     u.next_id.get_or_insert(self.next_id);
                 }
                 let Some(mut c) = self.controls.get_mut(id.as_str()) else {
-                    return Ok(());
+                    return Err(format!("set: control '{id}' missing"));
                 };
                 // Short names and values are inline `SmallStr`s: the old value is moved out,
                 // nothing is copied to the heap on this path (it runs for every `set`).
