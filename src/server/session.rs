@@ -28,14 +28,19 @@ pub struct Inner {
     pub tree: Tree,
     seq: u64,
     since_snapshot: u64,
+    /// The ticket of the newest write to this session, from any connection: a reply in
+    /// strict mode waits for it too, so what a host read (a browser's write-back, say) is
+    /// on disk by the time the host hears back.
+    last_ticket: u64,
     pub browsers: Vec<Peer>,
     pub hosts: Vec<Peer>,
     pub updated_ms: u64,
     pub accessed_ms: u64,
 }
 
-/// What a host command produced: the reply and, when something was written, the ticket
-/// to wait on for durability.
+/// What a host command produced: the reply and, once anything was written to the session,
+/// the ticket its reply waits on for durability (the session's newest write, not only
+/// this command's).
 pub struct Executed {
     pub reply: Result<String, String>,
     pub ticket: Option<u64>,
@@ -89,6 +94,7 @@ impl Session {
                 tree,
                 seq,
                 since_snapshot: since,
+                last_ticket: 0,
                 browsers: Vec::new(),
                 hosts: Vec::new(),
                 updated_ms,
@@ -125,7 +131,13 @@ impl Session {
                 Err(e) => tracing::error!(page = %self.page_name, "snapshot failed: {e}"),
             }
         }
+        inner.last_ticket = inner.last_ticket.max(ticket);
         Ok(Some(ticket))
+    }
+
+    /// What a reply to a command that ran on this session waits for in strict mode.
+    fn wait_for(inner: &Inner) -> Option<u64> {
+        (inner.last_ticket > 0).then_some(inner.last_ticket)
     }
 
     fn broadcast(inner: &Inner, update: &Update, events: &[Event]) {
@@ -143,22 +155,19 @@ impl Session {
         let mut inner = self.inner.lock();
         match engine::execute(&mut inner.tree, cmd, &self.opts) {
             Ok(out) => {
-                let ticket = match self.commit(&mut inner, &out.events) {
-                    Ok(t) => t,
-                    Err(e) => {
-                        return Executed {
-                            reply: Err(e),
-                            ticket: None,
-                            crash: None,
-                        }
-                    }
-                };
+                if let Err(e) = self.commit(&mut inner, &out.events) {
+                    return Executed {
+                        reply: Err(e),
+                        ticket: None,
+                        crash: None,
+                    };
+                }
                 if let Some(u) = &out.update {
                     Self::broadcast(&inner, u, &out.events);
                 }
                 Executed {
                     reply: Ok(out.result),
-                    ticket,
+                    ticket: Self::wait_for(&inner),
                     crash: out.crash,
                 }
             }
@@ -175,14 +184,13 @@ impl Session {
         let mut inner = self.inner.lock();
         match engine::execute_batch(&mut inner.tree, cmds, &self.opts) {
             Ok(out) => {
-                let ticket = match self.commit(&mut inner, &out.events) {
-                    Ok(t) => t,
-                    Err(e) => return (Err((e, true)), None),
-                };
+                if let Err(e) = self.commit(&mut inner, &out.events) {
+                    return (Err((e, true)), None);
+                }
                 if let Some(u) = Update::combine(out.updates) {
                     Self::broadcast(&inner, &u, &out.events);
                 }
-                (Ok(out.results), ticket)
+                (Ok(out.results), Self::wait_for(&inner))
             }
             Err(e) => (Err(e), None),
         }
