@@ -62,6 +62,14 @@ struct Args {
     floor_senders: usize,
 }
 
+/// Every suite starts with the disk idle: the previous suite's writes (its data dir is
+/// already deleted) are written back first, so they do not load the next server, whichever
+/// it is.
+fn settle() {
+    // SAFETY: sync(2) takes no arguments and cannot fail.
+    unsafe { libc::sync() }
+}
+
 fn raise_fd_limit() {
     // SAFETY: plain getrlimit/setrlimit on our own process; children inherit it.
     unsafe {
@@ -161,6 +169,7 @@ async fn run(args: Args) -> Result<()> {
                 .any(|x| suites.contains(x))
             {
                 eprintln!("[round {round}] {}: websocket measures", t.kind.label());
+                settle();
                 let d = fresh(format!("{k}-ws"))?;
                 match scenarios::ws_suite(t, &d, &sz, round, &suites, &mut res).await {
                     Ok(()) => {}
@@ -182,6 +191,7 @@ async fn run(args: Args) -> Result<()> {
             }
             if suites.contains(&"pages") {
                 eprintln!("[round {round}] {}: {} pages", t.kind.label(), sz.pages);
+                settle();
                 let d = fresh(format!("{k}-pages"))?;
                 let s = t.start(&d).await?;
                 scenarios::many_pages(&s, &sz, &mut res)
@@ -192,6 +202,7 @@ async fn run(args: Args) -> Result<()> {
             }
             if suites.contains(&"pipe") {
                 eprintln!("[round {round}] {}: pipe measures", t.kind.label());
+                settle();
                 let d = fresh(format!("{k}-pipe"))?;
                 match pipe::suite(t, &d, &sz, &mut res).await {
                     Ok(()) => {}
