@@ -29,15 +29,16 @@ pub fn run_blocking(args: ServerArgs) -> anyhow::Result<()> {
     limit_malloc_arenas();
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
+        .on_thread_park(crate::store::release_garbage)
         .build()?;
     rt.block_on(run(args, None))
 }
 
 /// glibc gives each thread that allocates under contention an arena of its own (up to
-/// 8 per core); a page's controls then sit in whichever arena the worker that built them
-/// had, and the 1,000-page RSS came out at ~40 or ~47 MiB from run to run. One arena per
-/// core keeps it at the low end (BENCHMARKS.md); one in all made concurrent page building
-/// twice as slow. `MALLOC_ARENA_MAX` in the environment still wins.
+/// 8 per core), each with its own slack; one per core is enough for the workers (one in
+/// all made concurrent page building twice as slow). `MALLOC_ARENA_MAX` in the environment
+/// still wins. (The 1,000-page RSS swinging between ~40 and ~47 MiB, first blamed on
+/// arenas, was sled's dead nodes left in idle workers' epoch bags: `on_thread_park`.)
 fn limit_malloc_arenas() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     if std::env::var_os("MALLOC_ARENA_MAX").is_none() {

@@ -117,7 +117,9 @@ impl Flusher {
     fn flush_written(&self) -> Option<u64> {
         let target = self.written.load(Ordering::Acquire);
         let covered = self.bytes_written.load(Ordering::Acquire);
-        match self.db.flush() {
+        let flushed = self.db.flush();
+        super::release_garbage();
+        match flushed {
             Ok(_) => {
                 self.bytes_flushed.fetch_max(covered, Ordering::AcqRel);
                 Some(target)

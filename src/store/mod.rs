@@ -21,6 +21,16 @@ use std::time::Duration;
 pub use flusher::Flusher;
 pub use pipes::PipeRecord;
 
+/// Hands this thread's dead sled nodes to the shared collector and frees what no thread
+/// can still see. sled frees a tree node it replaced through crossbeam-epoch, and each
+/// thread holds up to 64 such nodes in a bag of its own until it fills it: a worker that
+/// goes idle after a burst of writes kept megabytes of them (the 1,000-page RSS was
+/// ~39 or ~47 MiB from run to run, and fell to ~39 as soon as every worker wrote again).
+/// Cheap when the bag is empty; called when a runtime worker parks and after each flush.
+pub fn release_garbage() {
+    crossbeam_epoch::pin().flush();
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PageMeta {
     pub name: String,
@@ -282,5 +292,40 @@ impl Store {
             log_entries: n(b'l'),
             snapshots: n(b'n'),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+
+    #[test]
+    fn release_garbage_frees_what_this_thread_deferred() {
+        // A node sled replaced stands in as a deferred drop in this thread's bag: without
+        // the release it would wait there until 63 more arrive.
+        struct Node(Arc<AtomicBool>);
+        impl Drop for Node {
+            fn drop(&mut self) {
+                self.0.store(true, Ordering::SeqCst);
+            }
+        }
+        let freed = Arc::new(AtomicBool::new(false));
+        let node = Node(freed.clone());
+        crossbeam_epoch::pin().defer(move || drop(node));
+        for _ in 0..128 {
+            let _ = crossbeam_epoch::pin();
+        }
+        assert!(!freed.load(Ordering::SeqCst), "pins alone free nothing");
+        // The epoch advances only when no thread is pinned in an older one; other tests'
+        // threads pin briefly, so this may take a few rounds.
+        for _ in 0..10_000 {
+            super::release_garbage();
+            if freed.load(Ordering::SeqCst) {
+                return;
+            }
+            std::thread::yield_now();
+        }
+        panic!("the deferred node was never freed");
     }
 }
