@@ -30,6 +30,8 @@ pub struct Flusher {
     flushed_tx: watch::Sender<u64>,
     flushed_rx: watch::Receiver<u64>,
     stop: Mutex<bool>,
+    /// Joined by `shutdown`, so the thread's handle on the database is gone when it returns.
+    thread: Mutex<Option<std::thread::JoinHandle<()>>>,
 }
 
 impl Flusher {
@@ -48,13 +50,15 @@ impl Flusher {
             flushed_tx,
             flushed_rx,
             stop: Mutex::new(false),
+            thread: Mutex::new(None),
         });
         let me = f.clone();
         let spawned = std::thread::Builder::new()
             .name("pglet-flush".into())
             .spawn(move || me.run(window));
-        if let Err(e) = spawned {
-            tracing::error!("cannot start the flush thread: {e}");
+        match spawned {
+            Ok(h) => *f.thread.lock() = Some(h),
+            Err(e) => tracing::error!("cannot start the flush thread: {e}"),
         }
         f
     }
@@ -193,6 +197,9 @@ impl Flusher {
     pub fn shutdown(&self) {
         *self.stop.lock() = true;
         self.wake_thread();
+        if let Some(h) = self.thread.lock().take() {
+            let _ = h.join();
+        }
     }
 }
 

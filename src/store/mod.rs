@@ -127,6 +127,7 @@ impl Store {
             .flush_every_ms(None)
             .open()?;
         let t = db.open_tree("pglet")?;
+        move_legacy_counters(&t)?;
         let flusher = Flusher::start(db.clone(), window);
         Ok(Store { db, t, flusher })
     }
@@ -241,11 +242,37 @@ struct SnapshotRef<'a> {
     tree: &'a Tree,
 }
 
+/// Counters were kept under `q`, the pipes' prefix, before: `pipes()` read
+/// every counter as a damaged pipe record. [`Store::open`] moves such keys to `c`.
+const LEGACY_COUNTER: u8 = b'q';
+
 fn counter_key(tag: u8, hour: u64, ip: &str) -> Vec<u8> {
-    let mut k = vec![b'q', tag];
+    let mut k = vec![b'c', tag];
     k.extend_from_slice(&hour.to_be_bytes());
     k.extend_from_slice(ip.as_bytes());
     k
+}
+
+/// Pipe keys are `q` + an absolute path; a `q` key whose next byte is not `/` is a counter
+/// of the old layout.
+fn move_legacy_counters(t: &sled::Tree) -> Result<()> {
+    let mut batch = sled::Batch::default();
+    let mut moved = 0;
+    for kv in t.scan_prefix([LEGACY_COUNTER]) {
+        let (k, v) = kv?;
+        if k.get(1).is_some_and(|&b| b != b'/') {
+            let mut new = k.to_vec();
+            new[0] = b'c';
+            batch.remove(k);
+            batch.insert(new, v);
+            moved += 1;
+        }
+    }
+    if moved > 0 {
+        t.apply_batch(batch)?;
+        tracing::info!("moved {moved} quota counters to their own key prefix");
+    }
+    Ok(())
 }
 
 impl Store {
@@ -267,7 +294,7 @@ impl Store {
     /// Deletes counters of hours before `hour`.
     pub fn drop_counters_before(&self, tag: u8, hour: u64) -> Result<()> {
         let end = counter_key(tag, hour, "");
-        for k in self.t.range(vec![b'q', tag]..end).keys() {
+        for k in self.t.range(vec![b'c', tag]..end).keys() {
             self.t.remove(k?)?;
         }
         Ok(())
@@ -299,6 +326,40 @@ impl Store {
 mod tests {
     use std::sync::atomic::{AtomicBool, Ordering};
     use std::sync::Arc;
+
+    #[test]
+    fn counters_and_pipes_do_not_share_keys() {
+        let dir = tempfile::tempdir().unwrap();
+        let pipe = super::PipeRecord {
+            cmd_path: "/tmp/p/cmd".into(),
+            page_name: "p".into(),
+            session_id: "0".into(),
+            all_events: false,
+            ticker_ms: None,
+        };
+        {
+            let store = super::Store::open(dir.path(), std::time::Duration::from_secs(1)).unwrap();
+            store.put_pipe(&pipe).unwrap();
+            assert!(store.bump_counter(b'p', 7, "1.2.3.4", 10).unwrap());
+            // A counter of the old layout, as an older server left it.
+            store
+                .raw()
+                .insert(b"qs\0\0\0\0\0\0\0\x071.2.3.4", &1u32.to_be_bytes())
+                .unwrap();
+            assert_eq!(store.raw().scan_prefix(b"q").count(), 2);
+            store.flush().unwrap();
+        }
+        let store = super::Store::open(dir.path(), std::time::Duration::from_secs(1)).unwrap();
+        // Only the pipe is under the pipes' prefix: no counter read as a damaged pipe.
+        assert_eq!(store.raw().scan_prefix(b"q").count(), 1);
+        assert_eq!(store.pipes().unwrap(), vec![pipe]);
+        // The moved counter still counts: 1 of a limit of 2, then full.
+        assert!(store.bump_counter(b's', 7, "1.2.3.4", 2).unwrap());
+        assert!(!store.bump_counter(b's', 7, "1.2.3.4", 2).unwrap());
+        store.drop_counters_before(b's', 8).unwrap();
+        assert!(store.bump_counter(b's', 7, "1.2.3.4", 1).unwrap());
+        assert_eq!(store.pipes().unwrap().len(), 1);
+    }
 
     #[test]
     fn release_garbage_frees_what_this_thread_deferred() {
