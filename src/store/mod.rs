@@ -242,27 +242,28 @@ struct SnapshotRef<'a> {
     tree: &'a Tree,
 }
 
-/// Counters were kept under `q`, the pipes' prefix, before: `pipes()` read
-/// every counter as a damaged pipe record. [`Store::open`] moves such keys to `c`.
+const COUNTER: u8 = b'c';
+/// Counters used to be kept under `q`, the pipes' prefix, and `pipes()` read each of them
+/// as a damaged pipe record; [`Store::open`] moves such keys to [`COUNTER`].
 const LEGACY_COUNTER: u8 = b'q';
 
 fn counter_key(tag: u8, hour: u64, ip: &str) -> Vec<u8> {
-    let mut k = vec![b'c', tag];
+    let mut k = vec![COUNTER, tag];
     k.extend_from_slice(&hour.to_be_bytes());
     k.extend_from_slice(ip.as_bytes());
     k
 }
 
-/// Pipe keys are `q` + an absolute path; a `q` key whose next byte is not `/` is a counter
-/// of the old layout.
+/// Pipe keys are `q` + an absolute path and hold an encoded record; a `q` key whose next
+/// byte is not `/` and whose value is a bare u32 is a counter of the old layout.
 fn move_legacy_counters(t: &sled::Tree) -> Result<()> {
     let mut batch = sled::Batch::default();
     let mut moved = 0;
     for kv in t.scan_prefix([LEGACY_COUNTER]) {
         let (k, v) = kv?;
-        if k.get(1).is_some_and(|&b| b != b'/') {
+        if k.get(1).is_some_and(|&b| b != b'/') && v.len() == 4 {
             let mut new = k.to_vec();
-            new[0] = b'c';
+            new[0] = COUNTER;
             batch.remove(k);
             batch.insert(new, v);
             moved += 1;
@@ -294,7 +295,7 @@ impl Store {
     /// Deletes counters of hours before `hour`.
     pub fn drop_counters_before(&self, tag: u8, hour: u64) -> Result<()> {
         let end = counter_key(tag, hour, "");
-        for k in self.t.range(vec![b'c', tag]..end).keys() {
+        for k in self.t.range(vec![COUNTER, tag]..end).keys() {
             self.t.remove(k?)?;
         }
         Ok(())
