@@ -59,6 +59,8 @@ class HostProcess:
     def _read(self) -> None:
         for line in self.proc.stdout:
             line = line.rstrip("\n")
+            if not line:
+                continue
             msg = None
             if line.startswith("{\"kind\""):
                 try:

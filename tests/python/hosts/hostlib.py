@@ -16,8 +16,11 @@ _out_lock = threading.Lock()
 
 def emit(kind, **data):
     line = json.dumps({"kind": kind, **data})
+    # The pglet client prints from its own threads, without our lock, and `print` writes
+    # its pieces one by one: a line could start inside "Session started: <id>" (seen in
+    # CI). Starting on a fresh line keeps ours whole; the reader skips the empty lines.
     with _out_lock:
-        sys.stdout.write(line + "\n")
+        sys.stdout.write("\n" + line + "\n")
         sys.stdout.flush()
 
 
