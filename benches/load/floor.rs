@@ -28,26 +28,25 @@ pub struct BareFanOut {
 /// the frame to its own list, the caller waits until all are done.
 struct Fan {
     lists: Vec<Arc<Mutex<Vec<TcpStream>>>>,
-    go: Vec<std::sync::mpsc::Sender<std::sync::mpsc::Sender<()>>>,
+    go: Vec<std::sync::mpsc::Sender<(Arc<Vec<u8>>, std::sync::mpsc::Sender<()>)>>,
     next: std::sync::atomic::AtomicUsize,
 }
 
 impl Fan {
     fn start(senders: usize) -> Result<Fan> {
-        let frame = Arc::new(update_frame());
         let (mut lists, mut go) = (Vec::new(), Vec::new());
         for _ in 0..senders {
             let list: Arc<Mutex<Vec<TcpStream>>> = Arc::default();
-            let (tx, rx) = std::sync::mpsc::channel::<std::sync::mpsc::Sender<()>>();
-            let (l, f) = (list.clone(), frame.clone());
+            let (tx, rx) = std::sync::mpsc::channel::<(Arc<Vec<u8>>, std::sync::mpsc::Sender<()>)>();
+            let l = list.clone();
             std::thread::Builder::new()
                 .name("floor-send".into())
                 .spawn(move || {
-                    for done in rx {
+                    for (f, done) in rx {
                         if let Ok(mut all) = l.lock() {
-                            for b in all.iter_mut() {
-                                let _ = b.write_all(&f);
-                            }
+                            // A browser gone (an earlier round's) is dropped, or every
+                            // later round would pay a failing write for it.
+                            all.retain_mut(|b| b.write_all(&f).is_ok());
                         }
                         let _ = done.send(());
                     }
@@ -71,10 +70,11 @@ impl Fan {
         Ok(())
     }
 
-    fn send_all(&self) -> Result<()> {
+    fn send_all(&self, frame: Vec<u8>) -> Result<()> {
+        let frame = Arc::new(frame);
         let (tx, rx) = std::sync::mpsc::channel();
         for g in &self.go {
-            g.send(tx.clone())?;
+            g.send((frame.clone(), tx.clone()))?;
         }
         for _ in &self.go {
             rx.recv()?;
@@ -110,12 +110,14 @@ impl BareFanOut {
     }
 }
 
-/// The frame our server sends for `set x value=...`, as a server-to-client WebSocket text
-/// frame (unmasked), built once.
-fn update_frame() -> Vec<u8> {
-    let payload = br#"{"action":"updateControlProps","payload":{"props":[{"i":"x","value":"v"}]}}"#;
+/// The frame our server sends for `set x value=V`, as a server-to-client WebSocket text
+/// frame (unmasked), built once per update for all browsers.
+fn update_frame(value: &str) -> Vec<u8> {
+    let payload = json!({"action": "updateControlProps",
+        "payload": {"props": [{"i": "x", "value": value}]}})
+    .to_string();
     let mut f = vec![0x81, payload.len() as u8];
-    f.extend_from_slice(payload);
+    f.extend_from_slice(payload.as_bytes());
     f
 }
 
@@ -145,8 +147,10 @@ fn serve(stream: TcpStream, fan: &Fan) -> Result<()> {
                 json!({"pageName": "load/fan", "sessionID": "0", "error": ""})
             }
             _ => {
-                if v["payload"]["command"]["name"] == "set" {
-                    fan.send_all()?;
+                let cmd = &v["payload"]["command"];
+                if cmd["name"] == "set" {
+                    let value = cmd["attrs"]["value"].as_str().unwrap_or("");
+                    fan.send_all(update_frame(value))?;
                 }
                 json!({"result": "0", "error": ""})
             }

@@ -7,6 +7,7 @@
 //! `cargo test`/clippy still compile it; it runs on its own tokio runtime and prebuilds every
 //! frame before timing, so the client is not what is measured. `scripts/bench.sh` runs it.
 
+mod fanread;
 mod floor;
 mod pipe;
 mod scenarios;
@@ -60,6 +61,9 @@ struct Args {
     /// Threads the bare fan-out floor splits its writes between (2 = this machine's cores).
     #[arg(long, default_value_t = 2)]
     floor_senders: usize,
+    /// Reader threads of the fan-out's browser stand-ins (2 = this machine's cores).
+    #[arg(long, default_value_t = 2)]
+    fan_readers: usize,
 }
 
 /// Every suite starts with the disk idle: the previous suite's writes (its data dir is
@@ -103,6 +107,7 @@ async fn run(args: Args) -> Result<()> {
     sz.batches = args.batches.unwrap_or(sz.batches);
     sz.setf = args.setf.unwrap_or(sz.setf);
     sz.fan_iters = args.fan_iters.unwrap_or(sz.fan_iters);
+    sz.fan_readers = args.fan_readers;
     let rounds = if args.short { 1 } else { args.rounds.max(1) };
     let suites: Vec<&str> = args.only.split(',').map(str::trim).collect();
     let mut targets = Vec::new();

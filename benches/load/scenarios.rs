@@ -2,14 +2,13 @@
 //! `add` reaching a browser, a full state to a new browser, one `set` fanned out to N
 //! browsers, 1,000 pages × 100 controls with RSS, and restart with a big store.
 
+use crate::fanread;
 use crate::stats::Results;
 use crate::target::{Kind, Running, Target};
 use crate::ws::{self, batch_frame, command, command_frame, Host};
 use anyhow::{bail, ensure, Context, Result};
-use futures_util::StreamExt;
 use std::path::Path;
 use std::time::{Duration, Instant};
-use tokio::sync::mpsc;
 
 /// How big each measure is (the short CI mode shrinks everything).
 #[derive(Debug, Clone)]
@@ -21,6 +20,7 @@ pub struct Sizes {
     pub full_state_repeats: usize,
     pub fan: Vec<usize>,
     pub fan_iters: usize,
+    pub fan_readers: usize,
     pub pages: usize,
     pub page_controls: usize,
     pub restart_pages: usize,
@@ -40,6 +40,7 @@ impl Sizes {
             full_state_repeats: 5,
             fan: vec![1, 10, 100, 500],
             fan_iters: 40,
+            fan_readers: 2,
             pages: 1000,
             page_controls: 100,
             restart_pages: 100,
@@ -58,6 +59,7 @@ impl Sizes {
             full_state_repeats: 2,
             fan: vec![1, 10],
             fan_iters: 5,
+            fan_readers: 2,
             pages: 20,
             page_controls: 10,
             restart_pages: 4,
@@ -254,7 +256,17 @@ pub async fn big_tree(s: &Running, sz: &Sizes, round: usize, res: &mut Results) 
     Ok(())
 }
 
-/// One `set` reaching N browsers: time from sending it until the last browser has it.
+/// The port of a `ws://127.0.0.1:PORT/...` URL.
+fn port_of(url: &str) -> Result<u16> {
+    url.split(':')
+        .nth(2)
+        .and_then(|p| p.split('/').next())
+        .and_then(|p| p.parse().ok())
+        .with_context(|| format!("no port in {url}"))
+}
+
+/// One `set` reaching N browsers: time from sending it until the last browser has it
+/// (lean stand-ins, see `fanread`).
 pub async fn fan_out(url: &str, kind: Kind, sz: &Sizes, res: &mut Results) -> Result<()> {
     let mut h = Host::connect(url).await?;
     let page = h.register("load/fan", false).await?;
@@ -263,25 +275,17 @@ pub async fn fan_out(url: &str, kind: Kind, sz: &Sizes, res: &mut Results) -> Re
         &command("add", &["text"], &[("id", "x"), ("value", "0")], &[]),
     )
     .await?;
-    let (tx, mut rx) = mpsc::unbounded_channel::<Instant>();
-    let mut readers = Vec::new();
-    let mut connected = 0;
+    let port = port_of(url)?;
+    let mut browsers = fanread::Browsers::start(sz.fan_readers)?;
     let mut iter = 0usize;
     for &n in &sz.fan {
-        while connected < n {
-            let (b, _) = ws::browser(url, &page).await?;
-            let tx = tx.clone();
-            readers.push(tokio::spawn(async move {
-                let (_, mut read) = b.split();
-                while let Some(Ok(m)) = read.next().await {
-                    if let tokio_tungstenite::tungstenite::Message::Text(t) = m {
-                        if t.as_str().contains("\"updateControlProps\"") {
-                            let _ = tx.send(Instant::now());
-                        }
-                    }
-                }
-            }));
-            connected += 1;
+        while browsers.len() < n {
+            let page = page.clone();
+            // Blocking connect and registration, before timing.
+            browsers = tokio::task::spawn_blocking(move || {
+                browsers.add(port, &page).map(|_| browsers)
+            })
+            .await??;
         }
         // Let connect events reach the host before timing.
         h.cmd(&page, &command("get", &["x", "value"], &[], &[]))
@@ -303,23 +307,15 @@ pub async fn fan_out(url: &str, kind: Kind, sz: &Sizes, res: &mut Results) -> Re
                 "0",
                 &command("set", &["x"], &[("value", &v)], &[]),
             );
+            browsers.expect(&format!("\"{v}\""), n)?;
             let t0 = Instant::now();
             h.send(f).await?;
-            let mut last = t0;
-            for _ in 0..n {
-                let at = tokio::time::timeout(ws::TIMEOUT, rx.recv())
-                    .await
-                    .context("a browser missed an update")?
-                    .context("readers ended")?;
-                last = last.max(at);
-            }
+            let last = browsers.wait().await?;
             h.wait_reply(&id).await?;
             res.add(kind, key, ms(last - t0));
         }
     }
-    for r in readers {
-        r.abort();
-    }
+    drop(browsers);
     h.close().await;
     Ok(())
 }
