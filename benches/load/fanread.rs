@@ -314,9 +314,7 @@ fn register(port: u16, page: &str) -> Result<Conn> {
         );
     }
     buf.drain(..head_end);
-    s.write_all(&masked_text(
-        crate::ws::register_web_frame(page).as_bytes(),
-    ))?;
+    s.write_all(&masked_text(crate::ws::register_web_frame(page).as_bytes()))?;
     let mut frames = Vec::new();
     loop {
         take_frames(&mut buf, &mut frames);

@@ -24,11 +24,14 @@ pub struct BareFanOut {
     pub port: u16,
 }
 
+/// One update for a sender thread: the frame, and where to say it is written.
+type Job = (Arc<Vec<u8>>, std::sync::mpsc::Sender<()>);
+
 /// Browser sockets dealt round-robin to sender threads; one update = every sender writes
 /// the frame to its own list, the caller waits until all are done.
 struct Fan {
     lists: Vec<Arc<Mutex<Vec<TcpStream>>>>,
-    go: Vec<std::sync::mpsc::Sender<(Arc<Vec<u8>>, std::sync::mpsc::Sender<()>)>>,
+    go: Vec<std::sync::mpsc::Sender<Job>>,
     next: std::sync::atomic::AtomicUsize,
 }
 
@@ -37,7 +40,7 @@ impl Fan {
         let (mut lists, mut go) = (Vec::new(), Vec::new());
         for _ in 0..senders {
             let list: Arc<Mutex<Vec<TcpStream>>> = Arc::default();
-            let (tx, rx) = std::sync::mpsc::channel::<(Arc<Vec<u8>>, std::sync::mpsc::Sender<()>)>();
+            let (tx, rx) = std::sync::mpsc::channel::<Job>();
             let l = list.clone();
             std::thread::Builder::new()
                 .name("floor-send".into())

@@ -282,10 +282,9 @@ pub async fn fan_out(url: &str, kind: Kind, sz: &Sizes, res: &mut Results) -> Re
         while browsers.len() < n {
             let page = page.clone();
             // Blocking connect and registration, before timing.
-            browsers = tokio::task::spawn_blocking(move || {
-                browsers.add(port, &page).map(|_| browsers)
-            })
-            .await??;
+            browsers =
+                tokio::task::spawn_blocking(move || browsers.add(port, &page).map(|_| browsers))
+                    .await??;
         }
         // Let connect events reach the host before timing.
         h.cmd(&page, &command("get", &["x", "value"], &[], &[]))
