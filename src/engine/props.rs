@@ -3,7 +3,7 @@
 
 use super::{not_found, Exec, Update};
 use crate::model::control::is_system_attr;
-use crate::model::Event;
+use crate::model::{Event, SmallStr};
 use crate::protocol::command::lower;
 use crate::protocol::{parse_line, Command};
 use std::borrow::Cow;
@@ -34,17 +34,17 @@ pub fn set(ex: &mut Exec, cmd: &Command, append: bool) -> Result<Update, String>
         if !ex.tree.contains(id) {
             return Err(not_found(id));
         }
-        let mut props: Vec<(String, String)> = Vec::new();
+        let mut props: Vec<(SmallStr, SmallStr)> = Vec::new();
         for flag in &item.values[1..] {
-            props.push((lower(flag).into_owned(), "true".into()));
+            props.push((SmallStr::new(&lower(flag)), SmallStr::new("true")));
         }
         for (k, v) in &item.attrs {
-            let k = lower(k).into_owned();
+            let k = lower(k);
             if !is_system_attr(&k) {
-                props.push((k, v.clone()));
+                props.push((SmallStr::new(&k), SmallStr::new(v)));
             }
         }
-        let id = id.clone();
+        let id = SmallStr::new(id);
         ex.apply(if append {
             Event::AppendProps { id, props }
         } else {

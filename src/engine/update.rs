@@ -2,7 +2,7 @@
 //! command's events, serialized once and shared by every browser. Props updates are the
 //! events themselves (a range of them), so a `set` copies nothing for its browsers.
 
-use crate::model::{Control, Event};
+use crate::model::{Control, Event, SmallStr};
 use crate::wire::{actions, Message};
 use serde::Serialize;
 
@@ -48,7 +48,7 @@ struct ReplacePayload<'a> {
 #[derive(Debug, Clone, Copy)]
 pub struct PropsItem<'a> {
     pub id: &'a str,
-    pub props: &'a [(String, String)],
+    pub props: &'a [(SmallStr, SmallStr)],
 }
 
 impl Serialize for PropsItem<'_> {
@@ -167,7 +167,7 @@ mod tests {
 
     #[test]
     fn props_items_serialize_as_the_sorted_map() {
-        let props: Vec<(String, String)> = vec![
+        let props: Vec<(SmallStr, SmallStr)> = vec![
             ("value".into(), "1".into()),
             ("bold".into(), "true".into()),
             ("bold".into(), "false".into()),
@@ -180,7 +180,7 @@ mod tests {
         let mut map = PropsMap::new();
         map.insert("i".into(), "x".into());
         for (k, v) in &props {
-            map.insert(k.clone(), v.clone().into());
+            map.insert(k.to_string(), v.as_str().into());
         }
         assert_eq!(
             serde_json::to_string(&item).unwrap(),

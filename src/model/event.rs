@@ -2,7 +2,7 @@
 //! [`super::Tree::apply`] consumes, live and on recovery alike, so they never say "generate an
 //! id" — ids, positions and the auto-id counter are already decided.
 
-use super::Control;
+use super::{Control, SmallStr};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -15,15 +15,17 @@ pub enum Event {
         index: Option<u32>,
         next_id: u64,
     },
-    /// Set props; an empty value deletes the prop.
+    /// Set props; an empty value deletes the prop. `SmallStr`s (same JSON and bincode
+    /// bytes as `String`): a `set` of short names and values copies them inline instead of
+    /// allocating three strings, and recovery reads them the same way.
     SetProps {
-        id: String,
-        props: Vec<(String, String)>,
+        id: SmallStr,
+        props: Vec<(SmallStr, SmallStr)>,
     },
     /// Append to props (a missing prop counts as empty).
     AppendProps {
-        id: String,
-        props: Vec<(String, String)>,
+        id: SmallStr,
+        props: Vec<(SmallStr, SmallStr)>,
     },
     /// Delete every descendant of `id`, keeping the control itself.
     Clean { id: String },

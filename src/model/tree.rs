@@ -218,7 +218,10 @@ impl Tree {
                     old.push((SmallStr::from(k.as_str()), prev));
                 }
                 if let Some(u) = undo.as_deref_mut() {
-                    u.ops.push(UndoOp::Props { id: id.into(), old });
+                    u.ops.push(UndoOp::Props {
+                        id: id.clone(),
+                        old,
+                    });
                 }
                 Ok(())
             }

@@ -6,7 +6,7 @@
 use super::peer::{Frame, Peer};
 use crate::engine::{self, ExecOpts, Update};
 use crate::model::control::is_system_attr;
-use crate::model::{Event, Tree};
+use crate::model::{Event, SmallStr, Tree};
 use crate::protocol::Command;
 use crate::store::{self, Store};
 use crate::wire::{self, PropsMap};
@@ -208,16 +208,16 @@ impl Session {
             if !inner.tree.contains(id) {
                 continue;
             }
-            let set: Vec<(String, String)> = map
+            let set: Vec<(SmallStr, SmallStr)> = map
                 .iter()
                 .filter(|(k, _)| !is_system_attr(&k.to_lowercase()))
-                .map(|(k, v)| (k.to_lowercase(), json_text(v)))
+                .map(|(k, v)| (k.to_lowercase().into(), json_text(v).into()))
                 .collect();
             if set.is_empty() {
                 continue;
             }
             let ev = Event::SetProps {
-                id: id.to_string(),
+                id: id.into(),
                 props: set,
             };
             if inner.tree.apply(&ev, None).is_ok() {
