@@ -486,7 +486,7 @@ fn looks_fire_and_forget(text: &str) -> bool {
         .unwrap_or_default()
         .to_lowercase();
     let probe = Command {
-        name: first.clone(),
+        name: first.into(),
         ..Default::default()
     };
     probe.is_known() && !probe.returns_result()

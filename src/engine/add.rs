@@ -71,7 +71,7 @@ fn add_items(
         };
         let mut next_id = ex.tree.next_id();
         let base = match item.attrs.get("id").filter(|s| !s.is_empty()) {
-            Some(id) => id.clone(),
+            Some(id) => id.to_string(),
             None => {
                 let id = format!("_{next_id}");
                 next_id += 1;
@@ -145,8 +145,7 @@ fn target(cmd: &Command) -> String {
     cmd.attrs
         .get("to")
         .filter(|s| !s.is_empty())
-        .cloned()
-        .unwrap_or_else(|| ROOT.to_string())
+        .map_or_else(|| ROOT.to_string(), |s| s.to_string())
 }
 
 pub fn add(ex: &mut Exec, cmd: &Command) -> Result<(String, Update), String> {

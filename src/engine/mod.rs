@@ -143,8 +143,7 @@ fn run(ex: &mut Exec, cmd: &Command) -> Result<Step, String> {
             let msg = cmd
                 .values
                 .first()
-                .cloned()
-                .unwrap_or_else(|| DEFAULT_CRASH.to_string());
+                .map_or_else(|| DEFAULT_CRASH.to_string(), |m| m.to_string());
             return Ok((String::new(), Some(Update::Crashed(msg.clone())), Some(msg)));
         }
         // Pipe-side commands that reached the server: non-returning ones are dropped as the

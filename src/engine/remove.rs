@@ -9,7 +9,7 @@ use crate::protocol::Command;
 /// The ids a clean/remove acts on: the values, or the `at`-th child of the single id.
 fn resolve(ex: &Exec, cmd: &Command, default: Option<&str>) -> Result<Vec<String>, String> {
     let at = at_attr(cmd)?;
-    let mut ids: Vec<String> = cmd.values.clone();
+    let mut ids: Vec<String> = cmd.values.iter().map(|v| v.to_string()).collect();
     if ids.is_empty() {
         if default.is_none() && at.is_none() {
             return Err("'page' control cannot be removed".into());

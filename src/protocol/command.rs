@@ -1,6 +1,7 @@
 //! The parsed form of one host command, shared by the text parser, the JSON wire format
 //! and the engine.
 
+use crate::model::SmallStr;
 use serde::{Deserialize, Deserializer, Serialize};
 use std::collections::BTreeMap;
 
@@ -12,23 +13,23 @@ pub struct Command {
     #[serde(default, alias = "Indent", deserialize_with = "nullable")]
     pub indent: usize,
     #[serde(default, alias = "Name", deserialize_with = "nullable")]
-    pub name: String,
+    pub name: SmallStr,
     #[serde(
         default,
         alias = "Values",
         deserialize_with = "super::json_fields::strings"
     )]
-    pub values: Vec<String>,
+    pub values: Vec<SmallStr>,
     #[serde(
         default,
         alias = "Attrs",
         deserialize_with = "super::json_fields::attrs"
     )]
-    pub attrs: BTreeMap<String, String>,
+    pub attrs: BTreeMap<SmallStr, SmallStr>,
     #[serde(
         default,
         alias = "Lines",
-        deserialize_with = "super::json_fields::strings"
+        deserialize_with = "super::json_fields::lines"
     )]
     pub lines: Vec<String>,
     #[serde(default, alias = "Commands", deserialize_with = "nullable")]

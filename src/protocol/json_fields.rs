@@ -3,6 +3,7 @@
 //! `Value`s per command, then a second map built from it (three ~600-byte allocations per
 //! command); this reads each attr once into the map the command keeps.
 
+use crate::model::SmallStr;
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -13,11 +14,11 @@ use std::fmt;
 /// we take their text so a sloppy client still works), `null` as empty and an array or
 /// object as its JSON text. Without `TEXT` (attrs) anything but a string is `None`, and
 /// skipped without building text.
-struct Field<const TEXT: bool>(Option<String>);
+struct Field<const TEXT: bool>(Option<SmallStr>);
 
 impl<const TEXT: bool> Field<TEXT> {
     fn other(text: impl FnOnce() -> String) -> Self {
-        Field(TEXT.then(text))
+        Field(TEXT.then(|| SmallStr::from(text())))
     }
 }
 
@@ -30,10 +31,10 @@ impl<'de, const TEXT: bool> Deserialize<'de> for Field<TEXT> {
                 f.write_str("a string or a scalar")
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-                Ok(Field(Some(v.to_string())))
+                Ok(Field(Some(SmallStr::new(v))))
             }
             fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
-                Ok(Field(Some(v)))
+                Ok(Field(Some(v.into())))
             }
             fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
                 Ok(Field::other(|| v.to_string()))
@@ -58,7 +59,7 @@ impl<'de, const TEXT: bool> Deserialize<'de> for Field<TEXT> {
                 if TEXT {
                     let v =
                         serde_json::Value::deserialize(de::value::SeqAccessDeserializer::new(a))?;
-                    return Ok(Field(Some(v.to_string())));
+                    return Ok(Field(Some(v.to_string().into())));
                 }
                 while a.next_element::<IgnoredAny>()?.is_some() {}
                 Ok(Field(None))
@@ -67,7 +68,7 @@ impl<'de, const TEXT: bool> Deserialize<'de> for Field<TEXT> {
                 if TEXT {
                     let v =
                         serde_json::Value::deserialize(de::value::MapAccessDeserializer::new(a))?;
-                    return Ok(Field(Some(v.to_string())));
+                    return Ok(Field(Some(v.to_string().into())));
                 }
                 while a.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
                 Ok(Field(None))
@@ -77,8 +78,8 @@ impl<'de, const TEXT: bool> Deserialize<'de> for Field<TEXT> {
     }
 }
 
-/// `values` / `lines`: a list of strings (scalars taken as text), or `null`.
-pub fn strings<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+/// `values`: a list of strings (scalars taken as text), or `null`.
+pub fn strings<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<SmallStr>, D::Error> {
     let v: Option<Vec<Field<true>>> = Option::deserialize(d)?;
     Ok(v.unwrap_or_default()
         .into_iter()
@@ -86,13 +87,18 @@ pub fn strings<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error>
         .collect())
 }
 
+/// `lines`: as `values`, kept as `String`s (whole command lines, rarely short).
+pub fn lines<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    Ok(strings(d)?.into_iter().map(String::from).collect())
+}
+
 /// `attrs`: name → string value, or `null`. Attributes whose value is not a string are
 /// ignored, as the reference did: the Python client sends its ids as `[value, dirty]`
 /// pairs, which therefore get automatic ids there. A repeated name keeps its last value.
-pub fn attrs<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<String, String>, D::Error> {
+pub fn attrs<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<SmallStr, SmallStr>, D::Error> {
     struct V;
     impl<'de> Visitor<'de> for V {
-        type Value = BTreeMap<String, String>;
+        type Value = BTreeMap<SmallStr, SmallStr>;
         fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
             f.write_str("a map of attributes")
         }
@@ -107,7 +113,7 @@ pub fn attrs<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<String, String>
         }
         fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Self::Value, A::Error> {
             let mut m = BTreeMap::new();
-            while let Some((k, v)) = a.next_entry::<String, Field<false>>()? {
+            while let Some((k, v)) = a.next_entry::<SmallStr, Field<false>>()? {
                 match v.0 {
                     Some(v) => m.insert(k, v),
                     None => m.remove(&k),
@@ -126,9 +132,9 @@ mod tests {
     #[derive(Deserialize)]
     struct T {
         #[serde(default, deserialize_with = "strings")]
-        v: Vec<String>,
+        v: Vec<SmallStr>,
         #[serde(default, deserialize_with = "attrs")]
-        a: BTreeMap<String, String>,
+        a: BTreeMap<SmallStr, SmallStr>,
     }
 
     #[test]

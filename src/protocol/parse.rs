@@ -115,8 +115,10 @@ fn parse_command_line(line: &str, parse_name: bool) -> Result<Command, String> {
         }
         match pending.take() {
             Some(attr) if after_eq => {
-                cmd.attrs
-                    .insert(go_lower(&unquote(&attr)), unescape(&unquote(&text)));
+                cmd.attrs.insert(
+                    go_lower(&unquote(&attr)).into(),
+                    unescape(&unquote(&text)).into(),
+                );
             }
             Some(word) => {
                 push_word(&mut cmd, parse_name, &unquote(&word));
@@ -147,9 +149,9 @@ fn parse_command_line(line: &str, parse_name: bool) -> Result<Command, String> {
 fn push_word(cmd: &mut Command, parse_name: bool, word: &str) {
     let word = unescape(word);
     if cmd.name.is_empty() && parse_name {
-        cmd.name = word;
+        cmd.name = word.into();
     } else {
-        cmd.values.push(word);
+        cmd.values.push(word.into());
     }
 }
 
@@ -289,12 +291,13 @@ fn fixed_digits(s: &str, n: usize, radix: u32) -> Option<(u32, &str)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::SmallStr;
     use std::collections::BTreeMap;
 
-    fn attrs(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+    fn attrs(pairs: &[(&str, &str)]) -> BTreeMap<SmallStr, SmallStr> {
         pairs
             .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .map(|(k, v)| (SmallStr::new(k), SmallStr::new(v)))
             .collect()
     }
 
@@ -307,7 +310,11 @@ mod tests {
     }
 
     fn attr(text: &str, name: &str) -> String {
-        ok(text).attrs.get(name).cloned().unwrap_or_default()
+        ok(text)
+            .attrs
+            .get(name)
+            .map(|v| v.to_string())
+            .unwrap_or_default()
     }
 
     // ---- vectors: grammar and add ----

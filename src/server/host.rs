@@ -3,7 +3,7 @@
 
 use super::conn::Conn;
 use super::state::{Page, State, SHARED_SESSION};
-use crate::model::PageName;
+use crate::model::{PageName, SmallStr};
 use crate::protocol::Command;
 use crate::wire::{
     self, Message, PageCommandResponse, PageCommandsBatchResponse, RegisterHostClientResponse,
@@ -196,9 +196,9 @@ fn reset_page(session: &super::session::Session) {
         values: vec!["page".into()],
         ..Default::default()
     };
-    let attrs: BTreeMap<String, String> = RESET_PROPS
+    let attrs: BTreeMap<SmallStr, SmallStr> = RESET_PROPS
         .iter()
-        .map(|p| (p.to_lowercase(), String::new()))
+        .map(|p| (p.to_lowercase().into(), SmallStr::default()))
         .collect();
     let set = Command {
         name: "set".into(),

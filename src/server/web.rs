@@ -190,7 +190,10 @@ fn app_session(
         let cmd = crate::protocol::Command {
             name: "set".into(),
             values: vec!["page".into()],
-            attrs: props.into_iter().collect(),
+            attrs: props
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
             ..Default::default()
         };
         let _ = session.execute(&cmd);
