@@ -29,7 +29,7 @@ pub struct Command {
     #[serde(
         default,
         alias = "Lines",
-        deserialize_with = "super::json_fields::lines"
+        deserialize_with = "super::json_fields::strings"
     )]
     pub lines: Vec<String>,
     #[serde(default, alias = "Commands", deserialize_with = "nullable")]

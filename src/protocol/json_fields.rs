@@ -13,28 +13,33 @@ use std::fmt;
 /// as its text (JSON hosts may send numbers or booleans; the Go server would reject them,
 /// we take their text so a sloppy client still works), `null` as empty and an array or
 /// object as its JSON text. Without `TEXT` (attrs) anything but a string is `None`, and
-/// skipped without building text.
-struct Field<const TEXT: bool>(Option<SmallStr>);
+/// skipped without building text. `S` is the string type the command keeps: `SmallStr` for
+/// names and values, `String` for whole lines; either is built once, from the JSON text.
+struct Field<const TEXT: bool, S>(Option<S>);
 
-impl<const TEXT: bool> Field<TEXT> {
+/// What a field can be read into.
+pub trait Text: for<'a> From<&'a str> + From<String> + Default {}
+impl<S: for<'a> From<&'a str> + From<String> + Default> Text for S {}
+
+impl<const TEXT: bool, S: Text> Field<TEXT, S> {
     fn other(text: impl FnOnce() -> String) -> Self {
-        Field(TEXT.then(|| SmallStr::from(text())))
+        Field(TEXT.then(|| S::from(text())))
     }
 }
 
-impl<'de, const TEXT: bool> Deserialize<'de> for Field<TEXT> {
+impl<'de, const TEXT: bool, S: Text> Deserialize<'de> for Field<TEXT, S> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V<const TEXT: bool>;
-        impl<'de, const TEXT: bool> Visitor<'de> for V<TEXT> {
-            type Value = Field<TEXT>;
+        struct V<const TEXT: bool, S>(std::marker::PhantomData<S>);
+        impl<'de, const TEXT: bool, S: Text> Visitor<'de> for V<TEXT, S> {
+            type Value = Field<TEXT, S>;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
                 f.write_str("a string or a scalar")
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-                Ok(Field(Some(SmallStr::new(v))))
+                Ok(Field(Some(S::from(v))))
             }
             fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
-                Ok(Field(Some(v.into())))
+                Ok(Field(Some(S::from(v))))
             }
             fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
                 Ok(Field::other(|| v.to_string()))
@@ -59,7 +64,7 @@ impl<'de, const TEXT: bool> Deserialize<'de> for Field<TEXT> {
                 if TEXT {
                     let v =
                         serde_json::Value::deserialize(de::value::SeqAccessDeserializer::new(a))?;
-                    return Ok(Field(Some(v.to_string().into())));
+                    return Ok(Field(Some(S::from(v.to_string()))));
                 }
                 while a.next_element::<IgnoredAny>()?.is_some() {}
                 Ok(Field(None))
@@ -68,28 +73,23 @@ impl<'de, const TEXT: bool> Deserialize<'de> for Field<TEXT> {
                 if TEXT {
                     let v =
                         serde_json::Value::deserialize(de::value::MapAccessDeserializer::new(a))?;
-                    return Ok(Field(Some(v.to_string().into())));
+                    return Ok(Field(Some(S::from(v.to_string()))));
                 }
                 while a.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
                 Ok(Field(None))
             }
         }
-        d.deserialize_any(V::<TEXT>)
+        d.deserialize_any(V::<TEXT, S>(std::marker::PhantomData))
     }
 }
 
-/// `values`: a list of strings (scalars taken as text), or `null`.
-pub fn strings<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<SmallStr>, D::Error> {
-    let v: Option<Vec<Field<true>>> = Option::deserialize(d)?;
+/// `values` / `lines`: a list of strings (scalars taken as text), or `null`.
+pub fn strings<'de, D: Deserializer<'de>, S: Text>(d: D) -> Result<Vec<S>, D::Error> {
+    let v: Option<Vec<Field<true, S>>> = Option::deserialize(d)?;
     Ok(v.unwrap_or_default()
         .into_iter()
         .map(|f| f.0.unwrap_or_default())
         .collect())
-}
-
-/// `lines`: as `values`, kept as `String`s (whole command lines, rarely short).
-pub fn lines<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
-    Ok(strings(d)?.into_iter().map(String::from).collect())
 }
 
 /// `attrs`: name → string value, or `null`. Attributes whose value is not a string are
@@ -113,7 +113,7 @@ pub fn attrs<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<SmallStr, Small
         }
         fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Self::Value, A::Error> {
             let mut m = BTreeMap::new();
-            while let Some((k, v)) = a.next_entry::<SmallStr, Field<false>>()? {
+            while let Some((k, v)) = a.next_entry::<SmallStr, Field<false, SmallStr>>()? {
                 match v.0 {
                     Some(v) => m.insert(k, v),
                     None => m.remove(&k),
