@@ -8,13 +8,15 @@
 //! arrival that completes an update wakes the measuring task.
 
 use anyhow::{anyhow, bail, Context, Result};
-use std::io::{Read, Write};
+use std::io::{Cursor, Read, Write};
 use std::net::TcpStream;
 use std::os::fd::{AsRawFd, RawFd};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 use tokio::sync::mpsc;
+use tokio_tungstenite::tungstenite::protocol::frame::coding::{Data, OpCode};
+use tokio_tungstenite::tungstenite::protocol::frame::{Frame, FrameHeader};
 
 /// What the reader counts: frames that carry `needle`, until `expected` of them arrived.
 struct Round {
@@ -252,32 +254,25 @@ fn read_loop(
 /// Moves every complete text frame's payload out of `buf` (server frames are unmasked).
 fn take_frames(buf: &mut Vec<u8>, out: &mut Vec<Vec<u8>>) {
     let mut at = 0;
-    while let Some((op, start, end)) = frame_at(&buf[at..]) {
-        if op == 1 {
-            out.push(buf[at + start..at + end].to_vec());
+    loop {
+        let mut c = Cursor::new(&buf[at..]);
+        let Ok(Some((header, len))) = FrameHeader::parse(&mut c) else {
+            break;
+        };
+        let start = at + c.position() as usize;
+        let Some(end) = usize::try_from(len)
+            .ok()
+            .and_then(|l| start.checked_add(l))
+            .filter(|&e| e <= buf.len())
+        else {
+            break;
+        };
+        if header.opcode == OpCode::Data(Data::Text) {
+            out.push(buf[start..end].to_vec());
         }
-        at += end;
+        at = end;
     }
     buf.drain(..at);
-}
-
-/// (opcode, payload start, frame end) of a whole frame at the start of `b`.
-fn frame_at(b: &[u8]) -> Option<(u8, usize, usize)> {
-    if b.len() < 2 {
-        return None;
-    }
-    let op = b[0] & 0x0f;
-    let (len, hdr) = match b[1] & 0x7f {
-        126 if b.len() >= 4 => (u16::from_be_bytes([b[2], b[3]]) as usize, 4),
-        127 if b.len() >= 10 => {
-            let mut l = [0u8; 8];
-            l.copy_from_slice(&b[2..10]);
-            (u64::from_be_bytes(l) as usize, 10)
-        }
-        126 | 127 => return None,
-        l => (l as usize, 2),
-    };
-    (b.len() >= hdr + len).then_some((op, hdr, hdr + len))
 }
 
 fn contains(hay: &[u8], needle: &[u8]) -> bool {
@@ -314,7 +309,8 @@ fn register(port: u16, page: &str) -> Result<Conn> {
         );
     }
     buf.drain(..head_end);
-    s.write_all(&masked_text(crate::ws::register_web_frame(page).as_bytes()))?;
+    let register = crate::ws::register_web_frame(page);
+    s.write_all(&text_frame(&register, Some([0x37, 0xfa, 0x21, 0x3d]))?)?;
     let mut frames = Vec::new();
     loop {
         take_frames(&mut buf, &mut frames);
@@ -332,24 +328,14 @@ fn register(port: u16, page: &str) -> Result<Conn> {
     }
 }
 
-/// A client text frame (clients must mask; a fixed key is as valid as any).
-fn masked_text(p: &[u8]) -> Vec<u8> {
-    let key = [0x37u8, 0xfa, 0x21, 0x3d];
-    let mut f = vec![0x81u8];
-    match p.len() {
-        l if l < 126 => f.push(0x80 | l as u8),
-        l if l <= 0xffff => {
-            f.push(0x80 | 126);
-            f.extend_from_slice(&(l as u16).to_be_bytes());
-        }
-        l => {
-            f.push(0x80 | 127);
-            f.extend_from_slice(&(l as u64).to_be_bytes());
-        }
-    }
-    f.extend_from_slice(&key);
-    f.extend(p.iter().enumerate().map(|(i, b)| b ^ key[i % 4]));
-    f
+/// A final text frame with `text`, masked with `mask` (clients must mask; a fixed key is
+/// as valid as any) or not (a server's frame).
+pub fn text_frame(text: &str, mask: Option<[u8; 4]>) -> Result<Vec<u8>> {
+    let mut f = Frame::message(text.as_bytes().to_vec(), OpCode::Data(Data::Text), true);
+    f.header_mut().mask = mask;
+    let mut out = Vec::with_capacity(text.len() + 14);
+    f.format(&mut out)?;
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -369,5 +355,14 @@ mod tests {
         assert_eq!(out.len(), 2);
         assert_eq!(out[1].len(), 200);
         assert!(b.is_empty());
+        let mut b = text_frame("hello", None).unwrap();
+        take_frames(&mut b, &mut out);
+        assert_eq!(out[2], b"hello");
+        let masked = text_frame("hello", Some([1, 2, 3, 4])).unwrap();
+        assert_eq!(
+            masked[1],
+            0x80 | 5,
+            "a masked frame says so, with its length"
+        );
     }
 }

@@ -107,21 +107,14 @@ impl BareFanOut {
             })?;
         Ok(BareFanOut { port })
     }
-
-    pub fn ws_url(&self) -> String {
-        format!("ws://127.0.0.1:{}/ws", self.port)
-    }
 }
 
 /// The frame our server sends for `set x value=V`, as a server-to-client WebSocket text
 /// frame (unmasked), built once per update for all browsers.
-fn update_frame(value: &str) -> Vec<u8> {
+fn update_frame(value: &str) -> Result<Vec<u8>> {
     let payload = json!({"action": "updateControlProps",
-        "payload": {"props": [{"i": "x", "value": value}]}})
-    .to_string();
-    let mut f = vec![0x81, payload.len() as u8];
-    f.extend_from_slice(payload.as_bytes());
-    f
+        "payload": {"props": [{"i": "x", "value": value}]}});
+    crate::fanread::text_frame(&payload.to_string(), None)
 }
 
 fn serve(stream: TcpStream, fan: &Fan) -> Result<()> {
@@ -153,7 +146,7 @@ fn serve(stream: TcpStream, fan: &Fan) -> Result<()> {
                 let cmd = &v["payload"]["command"];
                 if cmd["name"] == "set" {
                     let value = cmd["attrs"]["value"].as_str().unwrap_or("");
-                    fan.send_all(update_frame(value))?;
+                    fan.send_all(update_frame(value)?)?;
                 }
                 json!({"result": "0", "error": ""})
             }

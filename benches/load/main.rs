@@ -158,7 +158,7 @@ async fn run(args: Args) -> Result<()> {
     for round in 0..rounds {
         if let Some(b) = &bare {
             eprintln!("[round {round}] floor: bare fan-out");
-            scenarios::fan_out(&b.ws_url(), Kind::Floor, &sz, &mut res)
+            scenarios::fan_out(b.port, Kind::Floor, &sz, &mut res)
                 .await
                 .context("bare fan-out floor")?;
         }

@@ -256,26 +256,16 @@ pub async fn big_tree(s: &Running, sz: &Sizes, round: usize, res: &mut Results) 
     Ok(())
 }
 
-/// The port of a `ws://127.0.0.1:PORT/...` URL.
-fn port_of(url: &str) -> Result<u16> {
-    url.split(':')
-        .nth(2)
-        .and_then(|p| p.split('/').next())
-        .and_then(|p| p.parse().ok())
-        .with_context(|| format!("no port in {url}"))
-}
-
 /// One `set` reaching N browsers: time from sending it until the last browser has it
 /// (lean stand-ins, see `fanread`).
-pub async fn fan_out(url: &str, kind: Kind, sz: &Sizes, res: &mut Results) -> Result<()> {
-    let mut h = Host::connect(url).await?;
+pub async fn fan_out(port: u16, kind: Kind, sz: &Sizes, res: &mut Results) -> Result<()> {
+    let mut h = Host::connect(&ws::url(port)).await?;
     let page = h.register("load/fan", false).await?;
     h.cmd(
         &page,
         &command("add", &["text"], &[("id", "x"), ("value", "0")], &[]),
     )
     .await?;
-    let port = port_of(url)?;
     let mut browsers = fanread::Browsers::start(sz.fan_readers)?;
     let mut iter = 0usize;
     for &n in &sz.fan {
@@ -442,7 +432,7 @@ pub async fn ws_suite(
             .context("10,000-control tree")?;
     }
     if on("fan") {
-        fan_out(&s.ws_url(), s.kind, sz, res)
+        fan_out(s.port, s.kind, sz, res)
             .await
             .context("set to many browsers")?;
     }

@@ -104,7 +104,7 @@ impl Running {
     }
 
     pub fn ws_url(&self) -> String {
-        format!("ws://127.0.0.1:{}/ws", self.port)
+        crate::ws::url(self.port)
     }
 
     pub fn http_url(&self) -> String {

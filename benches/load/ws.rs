@@ -17,6 +17,11 @@ pub type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
 /// How long any single wait may take before the run is declared broken.
 pub const TIMEOUT: Duration = Duration::from_secs(60);
 
+/// The WebSocket endpoint of a Pglet server on a loopback port.
+pub fn url(port: u16) -> String {
+    format!("ws://127.0.0.1:{port}/ws")
+}
+
 pub async fn connect(url: &str) -> Result<Socket> {
     // tungstenite zeroes its whole read buffer (128 KiB by default) for every read; with
     // hundreds of browser stand-ins that memset alone made the client the bottleneck.
