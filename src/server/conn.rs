@@ -1,7 +1,7 @@
-//! One WebSocket connection's context: its address, its outbound queues and what it has
+//! One WebSocket connection's context: its address, where its frames go and what it has
 //! registered as (host of some pages, browser of one session).
 
-use super::peer::{Frame, Peer};
+use super::peer::{Frame, Out, Peer};
 use super::session::Session;
 use super::state::Page;
 use parking_lot::Mutex;
@@ -15,8 +15,7 @@ pub struct Conn {
     pub loopback: bool,
     /// Strict durability: replies wait for their writes, in order, on a separate queue.
     strict: bool,
-    host_tx: mpsc::UnboundedSender<Frame>,
-    web_tx: mpsc::Sender<Frame>,
+    pub out: Out,
     pub behind: Arc<AtomicBool>,
     replies: mpsc::UnboundedSender<(Option<u64>, Frame)>,
     /// The newest write ticket of this connection's commands, replied to or not (`setf`):
@@ -28,51 +27,53 @@ pub struct Conn {
     pub browsing: Mutex<Option<(Arc<Page>, Arc<Session>)>>,
 }
 
-pub struct ConnQueues {
-    pub host_rx: mpsc::UnboundedReceiver<Frame>,
-    pub web_rx: mpsc::Receiver<Frame>,
-    pub replies_rx: mpsc::UnboundedReceiver<(Option<u64>, Frame)>,
-}
+/// Replies waiting for durability (strict mode), for the task that sends them in order.
+pub type Replies = mpsc::UnboundedReceiver<(Option<u64>, Frame)>;
 
 impl Conn {
-    pub fn new(id: u64, ip: String, loopback: bool, strict: bool) -> (Arc<Conn>, ConnQueues) {
-        let (host_tx, host_rx) = mpsc::unbounded_channel();
-        let (web_tx, web_rx) = mpsc::channel(super::peer::BROWSER_QUEUE);
+    pub fn new(
+        id: u64,
+        ip: String,
+        loopback: bool,
+        strict: bool,
+        out: Out,
+    ) -> (Arc<Conn>, Replies) {
         let (replies, replies_rx) = mpsc::unbounded_channel();
         let conn = Arc::new(Conn {
             id,
             ip,
             loopback,
             strict,
-            host_tx,
-            web_tx,
+            out,
             behind: Arc::new(AtomicBool::new(false)),
             replies,
             last_write: AtomicU64::new(0),
             hosted: Mutex::new(Vec::new()),
             browsing: Mutex::new(None),
         });
-        (
-            conn,
-            ConnQueues {
-                host_rx,
-                web_rx,
-                replies_rx,
-            },
-        )
+        (conn, replies_rx)
     }
 
     pub fn host_peer(&self) -> Peer {
-        Peer::host(self.id, self.host_tx.clone())
+        Peer::host(self.id, self.out.clone())
     }
 
     pub fn web_peer(&self) -> Peer {
-        Peer::browser(self.id, self.web_tx.clone(), self.behind.clone())
+        Peer::browser(self.id, self.out.clone(), self.behind.clone())
     }
 
-    /// Sends a frame now, ahead of browser updates.
+    /// Sends a frame now.
     pub fn send(&self, frame: String) {
-        let _ = self.host_tx.send(frame.into());
+        self.send_frame(&frame.into());
+    }
+
+    pub fn send_frame(&self, frame: &Frame) {
+        match &self.out {
+            Out::Socket(out) => out.send(frame),
+            Out::Queue(tx) => {
+                let _ = tx.send(frame.clone());
+            }
+        }
     }
 
     /// Records a write of this connection's (also of a command that gets no reply).

@@ -49,24 +49,9 @@ pub fn routes(
     state: Arc<State>,
     pipes_socket: Option<std::path::PathBuf>,
 ) -> impl Filter<Extract = (impl warp::Reply,), Error = warp::Rejection> + Clone {
-    let max = state.settings.ws_max_message_size;
-    let st = state.clone();
     let ws = warp::path("ws")
         .and(warp::path::end())
-        .and(warp::ws())
-        .and(warp::addr::remote())
-        .and(warp::header::optional::<String>("x-forwarded-for"))
-        .map(
-            move |ws: warp::ws::Ws, addr: Option<std::net::SocketAddr>, fwd: Option<String>| {
-                let st = st.clone();
-                let addr = client_addr(&st.settings.trusted_proxies, addr, fwd);
-                // Frames up to 4x the limit are read so that an oversized one gets a clear error
-                // instead of a dropped connection.
-                ws.max_message_size(max.saturating_mul(4).max(1 << 20))
-                    .max_frame_size(max.saturating_mul(4).max(1 << 20))
-                    .on_upgrade(move |socket| super::ws::serve(st, socket, addr))
-            },
-        );
+        .and(super::listen::websocket(state));
     // A plain GET of /ws (no upgrade) is a bad request, as in the reference.
     let ws_plain = warp::path("ws").and(warp::path::end()).map(|| {
         let mut r = Response::new(b"Bad Request\n".to_vec());
@@ -78,7 +63,7 @@ pub fn routes(
         .and(warp::path::end())
         .map(|| json(StatusCode::OK, r#"{"message":"pong"}"#));
     // Where `pglet page` on this machine asks for direct pipes (see server/pipes.rs).
-    let api_pipes = warp::path!("api" / "pipes").and(warp::addr::remote()).map(
+    let api_pipes = warp::path!("api" / "pipes").and(super::listen::peer()).map(
         move |addr: Option<std::net::SocketAddr>| {
             let local = addr.is_some_and(|a| a.ip().is_loopback());
             match pipes_socket.as_ref().filter(|_| local) {
@@ -118,7 +103,7 @@ pub fn routes(
 
 /// The client's address: the peer, or the first `X-Forwarded-For` entry when the peer is a
 /// trusted proxy.
-fn client_addr(
+pub(super) fn client_addr(
     trusted: &[std::net::IpAddr],
     peer: Option<std::net::SocketAddr>,
     fwd: Option<String>,

@@ -3,6 +3,8 @@
 mod conn;
 mod host;
 pub mod http;
+mod listen;
+mod outbox;
 mod peer;
 mod pipes;
 pub mod quota;
@@ -12,6 +14,7 @@ pub mod sweeper;
 pub mod token;
 mod web;
 mod ws;
+mod wsframe;
 
 use crate::config::{Durability, ServerArgs};
 use crate::store::Store;
@@ -136,20 +139,19 @@ pub async fn run(
         let _ = writeln!(out, "pglet server listening on http://{addr}");
         let _ = out.flush();
     }
-    let incoming = nodelay_listener(listener);
-    warp::serve(http::routes(state.clone(), pipes_socket))
-        .incoming(incoming)
-        .graceful(shutdown_signal())
-        .run()
-        .await;
+    listen::serve(
+        nodelay_listener(listener),
+        http::routes(state.clone(), pipes_socket),
+        shutdown_signal(),
+    )
+    .await;
     tracing::info!("stopping: flushing the store");
     store.flush()?;
     Ok(())
 }
 
-/// Sets TCP_NODELAY on the listener, which Linux copies to every accepted socket (warp
-/// gives no hook per connection). Without it Nagle held a small update to a browser until
-/// the browser's delayed ACK of the previous one: updates a few ms apart arrived 40 ms
+/// Sets TCP_NODELAY on the listener, which Linux copies to every accepted socket. Without
+/// it Nagle held a small update to a browser until the browser's delayed ACK of the previous one: updates a few ms apart arrived 40 ms
 /// late (p99 of one `set` to 500 browsers: 42-47 ms, BENCHMARKS.md).
 fn nodelay_listener(l: tokio::net::TcpListener) -> tokio::net::TcpListener {
     #[cfg(unix)]

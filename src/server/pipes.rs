@@ -6,7 +6,7 @@
 //! reads the same FIFOs again and a script that is writing to one simply waits.
 
 use super::conn::Conn;
-use super::peer::Frame;
+use super::peer::{Frame, Out};
 use super::state::State;
 use crate::client::link::{Link, LocalServer};
 use crate::client::pipe::Ctx;
@@ -33,7 +33,7 @@ impl LocalServer for Direct {
 
     fn drain(&self, each: &mut dyn FnMut(&str)) {
         while let Ok(f) = self.frames.lock().try_recv() {
-            each(&f);
+            each(f.payload_text());
         }
     }
 }
@@ -80,11 +80,18 @@ pub async fn start(state: Arc<State>, dir: &Path, url: String) -> Option<PathBuf
         }
     };
     let id = state.next_conn.fetch_add(1, Ordering::Relaxed) + 1;
-    let (conn, mut queues) = Conn::new(id, "127.0.0.1".into(), true, state.settings.strict);
+    let (tx, frames) = tokio::sync::mpsc::unbounded_channel();
+    let (conn, mut replies) = Conn::new(
+        id,
+        "127.0.0.1".into(),
+        true,
+        state.settings.strict,
+        Out::Queue(tx),
+    );
     let direct = Arc::new(Direct {
         state: state.clone(),
         conn,
-        frames: Mutex::new(queues.host_rx),
+        frames: Mutex::new(frames),
     });
     let link = Link::local(&url, direct.clone());
     // Frames nobody waited for in the call that caused them: events, and in strict mode the
@@ -96,15 +103,15 @@ pub async fn start(state: Arc<State>, dir: &Path, url: String) -> Option<PathBuf
                 tokio::select! {
                     f = std::future::poll_fn(|cx| direct.frames.lock().poll_recv(cx)) => {
                         let Some(f) = f else { return };
-                        link.inbound(&f);
+                        link.inbound(f.payload_text());
                         direct.drain(&mut |f| link.inbound(f));
                     }
-                    r = queues.replies_rx.recv() => {
+                    r = replies.recv() => {
                         let Some((ticket, f)) = r else { return };
                         if let Some(t) = ticket {
                             st.store.durable(t).await;
                         }
-                        link.inbound(&f);
+                        link.inbound(f.payload_text());
                     }
                 }
             }

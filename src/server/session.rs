@@ -3,7 +3,7 @@
 //! engine → log append → tree (already applied by the engine) → browsers, under the lock,
 //! so the log order is the order browsers see.
 
-use super::peer::{Frame, Peer};
+use super::peer::{self, Frame, Peer};
 use crate::engine::{self, ExecOpts, Update};
 use crate::model::control::is_system_attr;
 use crate::model::{Event, SmallStr, Tree};
@@ -144,10 +144,8 @@ impl Session {
         if inner.browsers.is_empty() {
             return;
         }
-        let frame: Frame = update.to_frame(events).into();
-        for b in &inner.browsers {
-            b.send(&frame);
-        }
+        let frame = Frame::from(update.to_frame(events));
+        peer::fan_out(&inner.browsers, &frame);
     }
 
     /// Runs one host command.
@@ -235,9 +233,10 @@ impl Session {
         )
         .to_json()
         .into();
-        for b in inner.browsers.iter().filter(|b| b.conn_id != from_conn) {
-            b.send(&frame);
-        }
+        peer::fan_out(
+            inner.browsers.iter().filter(|b| b.conn_id != from_conn),
+            &frame,
+        );
         inner.accessed_ms = store::now_ms();
         ticket
     }
@@ -259,9 +258,7 @@ impl Session {
         )
         .to_json()
         .into();
-        for h in &inner.hosts {
-            h.send(&frame);
-        }
+        peer::fan_out(&inner.hosts, &frame);
     }
 
     /// The `controls` object of a full state: every control by id.
@@ -283,10 +280,7 @@ impl Session {
     /// Sends every browser `frame` (session-level messages such as appBecomeInactive).
     pub fn to_browsers(&self, frame: &str) {
         let inner = self.inner.lock();
-        let f: Frame = frame.into();
-        for b in &inner.browsers {
-            b.send(&f);
-        }
+        peer::fan_out(&inner.browsers, &frame.into());
     }
 }
 

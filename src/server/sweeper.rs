@@ -172,9 +172,7 @@ fn tell_expired(state: &State, session: &super::session::Session) {
     )
     .to_json()
     .into();
-    for b in &inner.browsers {
-        b.send(&frame);
-    }
+    super::peer::fan_out(&inner.browsers, &frame);
     let _ = state;
 }
 

@@ -1,0 +1,203 @@
+//! A WebSocket connection's outbound side. Frames are written to the socket by whichever
+//! thread produced them (a broadcast writes to many sockets from both cores, with no task
+//! woken per browser); what the socket cannot take yet waits here in order, and the
+//! connection's writer task sends it once the socket is writable again.
+
+use super::wsframe::Frame;
+use parking_lot::Mutex;
+use std::collections::VecDeque;
+use std::io::ErrorKind;
+use std::sync::Arc;
+use tokio::net::TcpStream;
+use tokio::sync::Notify;
+
+pub struct Outbox {
+    stream: Arc<TcpStream>,
+    q: Mutex<Queue>,
+    /// Wakes the writer task: the socket stopped taking bytes, or a browser fell behind.
+    pub wake: Notify,
+}
+
+struct Queue {
+    frames: VecDeque<Frame>,
+    /// Bytes of the front frame already written.
+    sent: usize,
+    closed: bool,
+}
+
+/// What `push` did with a frame.
+#[derive(Debug, PartialEq)]
+pub enum Pushed {
+    /// Queued first: somebody must call `flush`.
+    First,
+    /// Queued behind others: whoever writes those writes it too.
+    Behind,
+    /// The queue holds `limit` frames already; the frame was not queued.
+    Full,
+    Closed,
+}
+
+/// What `flush` left.
+#[derive(Debug, PartialEq)]
+pub enum Flushed {
+    Empty,
+    /// The socket takes no more for now; the writer task was woken to wait for it.
+    Blocked,
+    Closed,
+}
+
+impl Outbox {
+    pub fn new(stream: Arc<TcpStream>) -> Outbox {
+        Outbox {
+            stream,
+            q: Mutex::new(Queue {
+                frames: VecDeque::new(),
+                sent: 0,
+                closed: false,
+            }),
+            wake: Notify::new(),
+        }
+    }
+
+    pub fn push(&self, frame: &Frame, limit: Option<usize>) -> Pushed {
+        let mut q = self.q.lock();
+        if q.closed {
+            return Pushed::Closed;
+        }
+        if limit.is_some_and(|l| q.frames.len() >= l) {
+            return Pushed::Full;
+        }
+        q.frames.push_back(frame.clone());
+        if q.frames.len() == 1 {
+            Pushed::First
+        } else {
+            Pushed::Behind
+        }
+    }
+
+    /// Queues a frame and writes what the socket takes now.
+    pub fn send(&self, frame: &Frame) {
+        if self.push(frame, None) == Pushed::First {
+            self.flush();
+        }
+    }
+
+    /// Writes queued frames until the queue is empty or the socket would block. Frames
+    /// go out whole and in order: every write happens under the queue's lock.
+    pub fn flush(&self) -> Flushed {
+        let mut q = self.q.lock();
+        loop {
+            let Some(front) = q.frames.front() else {
+                return Flushed::Empty;
+            };
+            let rest = &front.wire()[q.sent..];
+            match self.stream.try_write(rest) {
+                Ok(n) if n == rest.len() => {
+                    q.frames.pop_front();
+                    q.sent = 0;
+                }
+                Ok(n) => q.sent += n,
+                Err(e) if e.kind() == ErrorKind::WouldBlock => {
+                    drop(q);
+                    self.wake.notify_one();
+                    return Flushed::Blocked;
+                }
+                Err(e) if e.kind() == ErrorKind::Interrupted => {}
+                Err(e) => {
+                    tracing::debug!("websocket write: {e}");
+                    q.closed = true;
+                    q.frames.clear();
+                    return Flushed::Closed;
+                }
+            }
+        }
+    }
+
+    /// Drops queued frames not begun yet (a full state replaces them); a frame partly on
+    /// the wire is finished first.
+    pub fn discard_unsent(&self) {
+        let mut q = self.q.lock();
+        let keep = usize::from(q.sent > 0);
+        q.frames.truncate(keep);
+    }
+
+    /// Waits until the socket takes bytes again; false when it failed.
+    pub async fn writable(&self) -> bool {
+        self.stream.writable().await.is_ok()
+    }
+
+    /// Writes until the queue is empty, waiting for the socket when it is full.
+    pub async fn drain(&self) -> Flushed {
+        loop {
+            match self.flush() {
+                Flushed::Blocked => {
+                    if !self.writable().await {
+                        return Flushed::Closed;
+                    }
+                }
+                done => return done,
+            }
+        }
+    }
+
+    /// Nothing more is queued or written.
+    pub fn close(&self) {
+        let mut q = self.q.lock();
+        q.closed = true;
+        q.frames.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tokio::io::AsyncReadExt;
+
+    async fn pair() -> (Outbox, TcpStream) {
+        let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let client = TcpStream::connect(l.local_addr().unwrap()).await.unwrap();
+        let (server, _) = l.accept().await.unwrap();
+        (Outbox::new(Arc::new(server)), client)
+    }
+
+    #[tokio::test]
+    async fn frames_queued_on_a_full_socket_arrive_whole_and_in_order() {
+        let (out, mut client) = pair().await;
+        // Enough to fill the socket buffers several times over before anyone reads.
+        let frames: Vec<Frame> = (0..200)
+            .map(|i| Frame::text(&format!("{i:05}{}", "x".repeat(20_000))))
+            .collect();
+        let mut blocked = false;
+        for f in &frames {
+            if out.push(f, None) == Pushed::First {
+                blocked |= out.flush() == Flushed::Blocked;
+            }
+        }
+        assert!(blocked, "the socket never filled up");
+        let expected: Vec<u8> = frames.iter().flat_map(|f| f.wire().to_vec()).collect();
+        let reader = tokio::spawn(async move {
+            let mut got = vec![0u8; expected.len()];
+            client.read_exact(&mut got).await.map(|_| got == expected)
+        });
+        assert_eq!(out.drain().await, Flushed::Empty);
+        assert!(reader.await.unwrap().unwrap(), "bytes differ");
+    }
+
+    #[tokio::test]
+    async fn a_limit_refuses_frames_and_discarding_keeps_a_partly_written_one() {
+        let (out, _client) = pair().await;
+        let big = Frame::text(&"y".repeat(4 << 20));
+        assert_eq!(out.push(&big, Some(2)), Pushed::First);
+        assert_eq!(out.flush(), Flushed::Blocked);
+        assert_eq!(out.push(&Frame::text("a"), Some(2)), Pushed::Behind);
+        assert_eq!(out.push(&Frame::text("b"), Some(2)), Pushed::Full);
+        out.discard_unsent();
+        assert_eq!(
+            out.q.lock().frames.len(),
+            1,
+            "the partly written frame stays"
+        );
+        out.close();
+        assert_eq!(out.push(&Frame::text("c"), None), Pushed::Closed);
+    }
+}
