@@ -89,26 +89,33 @@ impl Peer {
 /// hold the session's lock, so every browser sees the log's order); the writes of a large
 /// fan-out are shared out to the fan-out threads, one part per core.
 pub fn fan_out<'a>(peers: impl IntoIterator<Item = &'a Peer>, frame: &Frame) {
-    let outs: Vec<Arc<Outbox>> = peers
-        .into_iter()
-        .filter_map(|p| p.push(frame).cloned())
-        .collect();
-    match fan_threads() {
-        Some(threads) if outs.len() > FAN_INLINE => {
-            // One part per core; this thread, already running, writes the first.
-            let part = outs.len().div_ceil(threads.len() + 1);
-            let mut parts = outs.chunks(part);
-            let here = parts.next().unwrap_or_default();
-            for (t, chunk) in threads.iter().zip(parts) {
-                if let Err(e) = t.send(chunk.to_vec()) {
-                    // The thread is gone (it cannot panic on its own): write here.
-                    flush_all(&e.0);
-                }
-            }
-            flush_all(here);
+    let peers: Vec<&Peer> = peers.into_iter().collect();
+    let threads = fan_threads().filter(|_| peers.len() > FAN_INLINE);
+    let threads = threads.unwrap_or_default();
+    // One part per core. Each part is handed to its thread as soon as it is queued, so
+    // the writes begin while the rest is queued; this thread, already running, writes the
+    // last part itself.
+    let part = peers.len().div_ceil(threads.len() + 1).max(1);
+    let mut parts = peers.chunks(part);
+    for t in threads {
+        let Some(chunk) = parts.next() else { break };
+        let outs = queue(chunk, frame);
+        if let Err(e) = t.send(outs) {
+            // The thread is gone (it cannot panic on its own): write here.
+            flush_all(&e.0);
         }
-        _ => flush_all(&outs),
     }
+    for chunk in parts {
+        flush_all(&queue(chunk, frame));
+    }
+}
+
+/// Queues the frame to each peer; the sockets it was queued first to, to be flushed.
+fn queue(peers: &[&Peer], frame: &Frame) -> Vec<Arc<Outbox>> {
+    peers
+        .iter()
+        .filter_map(|p| p.push(frame).cloned())
+        .collect()
 }
 
 /// Sockets a fan-out writes on the caller's thread: waking another thread costs about as
