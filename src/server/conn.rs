@@ -15,7 +15,7 @@ pub struct Conn {
     pub loopback: bool,
     /// Strict durability: replies wait for their writes, in order, on a separate queue.
     strict: bool,
-    pub out: Out,
+    out: Out,
     pub behind: Arc<AtomicBool>,
     replies: mpsc::UnboundedSender<(Option<u64>, Frame)>,
     /// The newest write ticket of this connection's commands, replied to or not (`setf`):
@@ -68,12 +68,7 @@ impl Conn {
     }
 
     pub fn send_frame(&self, frame: &Frame) {
-        match &self.out {
-            Out::Socket(out) => out.send(frame),
-            Out::Queue(tx) => {
-                let _ = tx.send(frame.clone());
-            }
-        }
+        self.out.send(frame);
     }
 
     /// Records a write of this connection's (also of a command that gets no reply).

@@ -151,8 +151,9 @@ pub async fn run(
 }
 
 /// Sets TCP_NODELAY on the listener, which Linux copies to every accepted socket. Without
-/// it Nagle held a small update to a browser until the browser's delayed ACK of the previous one: updates a few ms apart arrived 40 ms
-/// late (p99 of one `set` to 500 browsers: 42-47 ms, BENCHMARKS.md).
+/// it Nagle held a small update to a browser until the browser's delayed ACK of the
+/// previous one: updates a few ms apart arrived 40 ms late (p99 of one `set` to 500
+/// browsers: 42-47 ms, BENCHMARKS.md).
 fn nodelay_listener(l: tokio::net::TcpListener) -> tokio::net::TcpListener {
     #[cfg(unix)]
     {

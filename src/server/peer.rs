@@ -11,13 +11,25 @@ use tokio::sync::mpsc;
 pub use super::wsframe::Frame;
 
 /// Frames a browser may have waiting before it is resynchronised with a full state.
-pub const BROWSER_QUEUE: usize = 4096;
+const BROWSER_QUEUE: usize = 4096;
 
 /// Where a connection's frames go: its socket, or (the server's own direct pipes) a queue.
 #[derive(Clone)]
 pub enum Out {
     Socket(Arc<Outbox>),
     Queue(mpsc::UnboundedSender<Frame>),
+}
+
+impl Out {
+    /// Sends a frame with no limit (what the connection itself sends: replies, errors).
+    pub fn send(&self, frame: &Frame) {
+        match self {
+            Out::Socket(out) => out.send(frame),
+            Out::Queue(tx) => {
+                let _ = tx.send(frame.clone());
+            }
+        }
+    }
 }
 
 #[derive(Clone)]
@@ -48,8 +60,8 @@ impl Peer {
     /// Queues a frame; returns the socket to flush when it was queued first.
     fn push(&self, frame: &Frame) -> Option<&Arc<Outbox>> {
         let out = match &self.out {
-            Out::Queue(tx) => {
-                let _ = tx.send(frame.clone());
+            Out::Queue(_) => {
+                self.out.send(frame);
                 return None;
             }
             Out::Socket(out) => out,
@@ -89,9 +101,13 @@ impl Peer {
 /// hold the session's lock, so every browser sees the log's order); the writes of a large
 /// fan-out are shared out to the fan-out threads, one part per core.
 pub fn fan_out<'a>(peers: impl IntoIterator<Item = &'a Peer>, frame: &Frame) {
-    let peers: Vec<&Peer> = peers.into_iter().collect();
-    let threads = fan_threads().filter(|_| peers.len() > FAN_INLINE);
-    let threads = threads.unwrap_or_default();
+    let peers = peers.into_iter();
+    let threads = match fan_threads() {
+        // A session's one host, a few browsers: sent here, nothing collected.
+        Some(t) if peers.size_hint().1.is_none_or(|n| n > FAN_INLINE) => t,
+        _ => return peers.for_each(|p| p.send(frame)),
+    };
+    let peers: Vec<&Peer> = peers.collect();
     // One part per core. Each part is handed to its thread as soon as it is queued, so
     // the writes begin while the rest is queued; this thread, already running, writes the
     // last part itself.
@@ -130,8 +146,8 @@ fn flush_all(outs: &[Arc<Outbox>]) {
 
 type FanThread = std::sync::mpsc::Sender<Vec<Arc<Outbox>>>;
 
-/// Plain threads, one per core but the caller's, that only write sockets: a fan-out to hundreds of browsers
-/// is one wake-up per core instead of a task per browser. (Tasks spawned on the runtime
+/// Plain threads, one per core but the caller's, that only write sockets: a fan-out to
+/// hundreds of browsers is one wake-up per core instead of a task per browser. (Tasks spawned on the runtime
 /// were no substitute: tokio runs the newest one on the spawning worker, after it, and the
 /// other worker had to steal the rest.) None when no thread could be started.
 fn fan_threads() -> Option<&'static [FanThread]> {

@@ -59,11 +59,11 @@ pub async fn serve(state: Arc<State>, stream: TcpStream, read: Bytes, addr: Opti
                 // Half-close, then read until the client closes too: closing with its
                 // bytes unread would reset the connection and could lose our last frames.
                 shutdown(&stream, libc::SHUT_WR);
-                let mut sink = Reader::new(Bytes::new(), 0);
+                let mut scratch = [0u8; 4096];
                 while stream.readable().await.is_ok() {
-                    match stream.try_read_buf(sink.buf()) {
+                    match stream.try_read(&mut scratch) {
                         Ok(0) => break,
-                        Ok(_) => sink.buf().clear(),
+                        Ok(_) => {}
                         Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
                         Err(_) => break,
                     }
