@@ -12,6 +12,7 @@ pub mod session;
 pub mod state;
 pub mod sweeper;
 pub mod token;
+mod uring;
 mod web;
 mod ws;
 mod wsframe;

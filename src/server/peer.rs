@@ -99,7 +99,8 @@ impl Peer {
 
 /// Sends one frame to many peers. It is queued to each in the caller's order (callers
 /// hold the session's lock, so every browser sees the log's order); the writes of a large
-/// fan-out are shared out to the fan-out threads, one part per core.
+/// fan-out are shared out to the fan-out threads, one part per core, and each part's
+/// sends go to the kernel in one batch (`Outbox::flush_many`).
 pub fn fan_out<'a>(peers: impl IntoIterator<Item = &'a Peer>, frame: &Frame) {
     let peers = peers.into_iter();
     let threads = match fan_threads() {
@@ -139,9 +140,7 @@ fn queue(peers: &[&Peer], frame: &Frame) -> Vec<Arc<Outbox>> {
 const FAN_INLINE: usize = 16;
 
 fn flush_all(outs: &[Arc<Outbox>]) {
-    for o in outs {
-        o.flush();
-    }
+    Outbox::flush_many(outs);
 }
 
 type FanThread = std::sync::mpsc::Sender<Vec<Arc<Outbox>>>;
