@@ -4,8 +4,9 @@
 //! - The bare fan-out server speaks just enough of the protocol for `fan_out`: it answers
 //!   registrations, and on a host's `set` writes one prebuilt `updateControlProps` frame to
 //!   every browser socket with one `write` each, from plain threads (no runtime, no
-//!   queues, no JSON per browser), then replies. No Pglet server can send an update to N
-//!   browsers with less work than that.
+//!   queues, no JSON per browser), then replies: the least a server that writes each
+//!   browser's socket with its own system call can do. (Ours hands a fan-out's sends to
+//!   the kernel in batches, io_uring, and so can go below it.)
 //! - The disk floor: one small write + `fdatasync`, the least a strict reply must wait for.
 
 use anyhow::{Context, Result};

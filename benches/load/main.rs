@@ -157,10 +157,21 @@ async fn run(args: Args) -> Result<()> {
     };
     for round in 0..rounds {
         if let Some(b) = &bare {
-            eprintln!("[round {round}] floor: bare fan-out");
-            scenarios::fan_out(b.port, Kind::Floor, &sz, &mut res)
-                .await
-                .context("bare fan-out floor")?;
+            // Every server at once, updates taking turns (see `scenarios::fan_out`).
+            eprintln!("[round {round}] fan-out: the floor and every server, interleaved");
+            settle();
+            let mut running = Vec::new();
+            for t in &targets {
+                running.push(t.start(&fresh(format!("{}-fan", t.kind.key()))?).await?);
+            }
+            let mut sides = vec![(b.port, Kind::Floor)];
+            sides.extend(running.iter().map(|s| (s.port, s.kind)));
+            scenarios::fan_out(&sides, &sz, &mut res).await?;
+            for s in running {
+                let k = s.kind.key();
+                s.stop()?;
+                std::fs::remove_dir_all(work.join(format!("{k}-fan"))).ok();
+            }
         }
         if suites.iter().any(|x| ["ws", "batch"].contains(x)) {
             let n = if args.short { 5 } else { 200 };
@@ -169,7 +180,7 @@ async fn run(args: Args) -> Result<()> {
         }
         for t in &targets {
             let k = t.kind.key();
-            if ["ws", "setf", "batch", "tree", "fan"]
+            if ["ws", "setf", "batch", "tree"]
                 .iter()
                 .any(|x| suites.contains(x))
             {

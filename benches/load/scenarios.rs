@@ -256,29 +256,86 @@ pub async fn big_tree(s: &Running, sz: &Sizes, round: usize, res: &mut Results) 
     Ok(())
 }
 
-/// One `set` reaching N browsers: time from sending it until the last browser has it
-/// (lean stand-ins, see `fanread`).
-pub async fn fan_out(port: u16, kind: Kind, sz: &Sizes, res: &mut Results) -> Result<()> {
-    let mut h = Host::connect(&ws::url(port)).await?;
-    let page = h.register("load/fan", false).await?;
-    h.cmd(
-        &page,
-        &command("add", &["text"], &[("id", "x"), ("value", "0")], &[]),
-    )
-    .await?;
-    let mut browsers = fanread::Browsers::start(sz.fan_readers)?;
-    let mut iter = 0usize;
-    for &n in &sz.fan {
-        while browsers.len() < n {
+/// One server's side of the fan-out measure: its host, its page with the control `x`,
+/// and its browser stand-ins.
+struct FanSide {
+    kind: Kind,
+    port: u16,
+    h: Host,
+    page: String,
+    /// Taken out only while `grow` adds to it on a blocking thread.
+    browsers: Option<fanread::Browsers>,
+    iter: usize,
+}
+
+impl FanSide {
+    async fn open(port: u16, kind: Kind, sz: &Sizes) -> Result<FanSide> {
+        let mut h = Host::connect(&ws::url(port)).await?;
+        let page = h.register("load/fan", false).await?;
+        h.cmd(
+            &page,
+            &command("add", &["text"], &[("id", "x"), ("value", "0")], &[]),
+        )
+        .await?;
+        let browsers = fanread::Browsers::start(sz.fan_readers)?;
+        Ok(FanSide {
+            kind,
+            port,
+            h,
+            page,
+            browsers: Some(browsers),
+            iter: 0,
+        })
+    }
+
+    /// Connects and registers browsers (blocking, untimed) until there are `n`.
+    async fn grow(&mut self, n: usize) -> Result<()> {
+        let (port, page) = (self.port, self.page.clone());
+        let mut b = self.browsers.take().context("browsers lost")?;
+        while b.len() < n {
             let page = page.clone();
-            // Blocking connect and registration, before timing.
-            browsers =
-                tokio::task::spawn_blocking(move || browsers.add(port, &page).map(|_| browsers))
-                    .await??;
+            b = tokio::task::spawn_blocking(move || b.add(port, &page).map(|_| b)).await??;
         }
+        self.browsers = Some(b);
         // Let connect events reach the host before timing.
-        h.cmd(&page, &command("get", &["x", "value"], &[], &[]))
+        self.h
+            .cmd(&self.page, &command("get", &["x", "value"], &[], &[]))
             .await?;
+        Ok(())
+    }
+
+    /// One `set` until all `n` browsers have it (and the host its reply): ms.
+    async fn one(&mut self, n: usize) -> Result<f64> {
+        self.iter += 1;
+        let v = format!("v{}", self.iter);
+        let id = self.h.next_id();
+        let f = command_frame(
+            &id,
+            &self.page,
+            "0",
+            &command("set", &["x"], &[("value", &v)], &[]),
+        );
+        let b = self.browsers.as_mut().context("browsers lost")?;
+        b.expect(&format!("\"{v}\""), n)?;
+        let t0 = Instant::now();
+        self.h.send(f).await?;
+        let last = b.wait().await?;
+        self.h.wait_reply(&id).await?;
+        Ok(ms(last - t0))
+    }
+}
+
+/// One `set` until all of 1/10/100/500 browsers have it, on every server of `sides` (port,
+/// kind) in turn: one update each, the order rotating, so that the machine's drift during
+/// the run (it moves this measure by up to 2x within minutes) hits every server alike.
+/// The reference can crash here ("send on closed channel"); it is then left out of the
+/// rest of the round, with a note. Ours must not.
+pub async fn fan_out(sides: &[(u16, Kind)], sz: &Sizes, res: &mut Results) -> Result<()> {
+    let mut open = Vec::new();
+    for &(port, kind) in sides {
+        open.push(FanSide::open(port, kind, sz).await?);
+    }
+    for &n in &sz.fan {
         let key = match n {
             1 => "fan1_ms",
             10 => "fan10_ms",
@@ -286,26 +343,51 @@ pub async fn fan_out(port: u16, kind: Kind, sz: &Sizes, res: &mut Results) -> Re
             500 => "fan500_ms",
             _ => bail!("no measure for {n} browsers"),
         };
-        for _ in 0..sz.fan_iters {
-            iter += 1;
-            let v = format!("v{iter}");
-            let id = h.next_id();
-            let f = command_frame(
-                &id,
-                &page,
-                "0",
-                &command("set", &["x"], &[("value", &v)], &[]),
-            );
-            browsers.expect(&format!("\"{v}\""), n)?;
-            let t0 = Instant::now();
-            h.send(f).await?;
-            let last = browsers.wait().await?;
-            h.wait_reply(&id).await?;
-            res.add(kind, key, ms(last - t0));
+        let mut failed = Vec::new();
+        for (i, s) in open.iter_mut().enumerate() {
+            if let Err(e) = s.grow(n).await {
+                failed.push((i, e));
+            }
+        }
+        drop_failed(&mut open, failed, res)?;
+        for it in 0..sz.fan_iters {
+            let mut failed = Vec::new();
+            for j in 0..open.len() {
+                let i = (it + j) % open.len();
+                let s = &mut open[i];
+                match s.one(n).await {
+                    Ok(v) => res.add(s.kind, key, v),
+                    Err(e) => failed.push((i, e)),
+                }
+            }
+            drop_failed(&mut open, failed, res)?;
         }
     }
-    drop(browsers);
-    h.close().await;
+    for s in open {
+        drop(s.browsers);
+        s.h.close().await;
+    }
+    Ok(())
+}
+
+/// Leaves failed reference sides out with a note; a failure of ours (or the floor) ends
+/// the measure with its error.
+fn drop_failed(
+    open: &mut Vec<FanSide>,
+    mut failed: Vec<(usize, anyhow::Error)>,
+    res: &mut Results,
+) -> Result<()> {
+    failed.sort_by_key(|(i, _)| std::cmp::Reverse(*i));
+    for (i, e) in failed {
+        let kind = open[i].kind;
+        if kind != Kind::Reference {
+            return Err(e.context(format!("{}: set to many browsers", kind.label())));
+        }
+        let note = format!("reference: fan-out cut short: {e:#}");
+        eprintln!("{note}");
+        res.notes.push(note);
+        open.remove(i);
+    }
     Ok(())
 }
 
@@ -430,11 +512,6 @@ pub async fn ws_suite(
         big_tree(&s, sz, round, res)
             .await
             .context("10,000-control tree")?;
-    }
-    if on("fan") {
-        fan_out(s.port, s.kind, sz, res)
-            .await
-            .context("set to many browsers")?;
     }
     if on("setf") && s.kind.is_ours() {
         setf_all_arrive(&s, sz.setf)
