@@ -4,10 +4,11 @@
 //! thread: a strict reply then costs the fsync and no thread hand-offs. A background
 //! thread flushes what nobody waits for within the batched window. A writer that finds
 //! more than [`BACKLOG_LIMIT`] bytes unflushed flushes before going on: the disk sets the
-//! pace, and what sled holds in memory for unwritten data stays bounded.
+//! pace, and what sled holds in memory for unwritten data stays bounded. With nothing
+//! unflushed the thread sleeps until the next write: an idle server does not wake.
 
 use parking_lot::{Condvar, Mutex};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::watch;
@@ -27,6 +28,10 @@ pub struct Flusher {
     bytes_flushed: AtomicU64,
     wake: Mutex<bool>,
     cv: Condvar,
+    /// The thread sleeps with nothing to flush; the next write must wake it.
+    idle: AtomicBool,
+    /// Rounds of the thread's loop (tests: an idle thread does not tick).
+    rounds: AtomicU64,
     flushed_tx: watch::Sender<u64>,
     flushed_rx: watch::Receiver<u64>,
     stop: Mutex<bool>,
@@ -47,6 +52,8 @@ impl Flusher {
             bytes_flushed: AtomicU64::new(0),
             wake: Mutex::new(false),
             cv: Condvar::new(),
+            idle: AtomicBool::new(false),
+            rounds: AtomicU64::new(0),
             flushed_tx,
             flushed_rx,
             stop: Mutex::new(false),
@@ -65,15 +72,25 @@ impl Flusher {
 
     fn run(&self, window: Duration) {
         loop {
+            self.rounds.fetch_add(1, Ordering::Relaxed);
             {
                 let mut wake = self.wake.lock();
-                if !*wake {
+                if !*wake && self.behind() {
+                    // Writes are waiting: flush them within the window.
                     self.cv.wait_for(&mut wake, window);
+                } else if !*wake {
+                    // Nothing to flush. `idle` is set before `behind` is looked at again
+                    // and `wrote` bumps `written` before it looks at `idle` (both SeqCst),
+                    // so a write either is seen here or wakes the thread.
+                    self.idle.store(true, Ordering::SeqCst);
+                    if !self.behind() {
+                        self.cv.wait(&mut wake);
+                    }
+                    self.idle.store(false, Ordering::SeqCst);
                 }
                 *wake = false;
             }
-            let behind = self.written.load(Ordering::Acquire) > *self.flushed_rx.borrow();
-            if behind {
+            if self.behind() {
                 match self.flush_written() {
                     Some(upto) => self.flushed(upto),
                     None => continue,
@@ -88,12 +105,20 @@ impl Flusher {
     /// Records a write of about `bytes`; returns its ticket. Past the backlog limit this
     /// flushes first (blocking the caller, which is the point).
     pub fn wrote(&self, bytes: usize) -> u64 {
-        let ticket = self.written.fetch_add(1, Ordering::AcqRel) + 1;
+        let ticket = self.written.fetch_add(1, Ordering::SeqCst) + 1;
         self.bytes_written.fetch_add(bytes as u64, Ordering::AcqRel);
+        if self.idle.load(Ordering::SeqCst) {
+            self.wake_thread();
+        }
         if self.unflushed() > BACKLOG_LIMIT {
             self.catch_up();
         }
         ticket
+    }
+
+    /// Some write is not covered by a finished flush yet.
+    fn behind(&self) -> bool {
+        self.written.load(Ordering::SeqCst) > *self.flushed_rx.borrow()
     }
 
     fn unflushed(&self) -> u64 {
@@ -241,6 +266,42 @@ mod tests {
             "the write that passed the limit returned before a flush covered it"
         );
         assert_eq!(f.unflushed(), 0);
+        f.shutdown();
+    }
+
+    #[test]
+    fn the_thread_flushes_a_write_nobody_waits_for_then_sleeps_until_the_next() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = sled::Config::new().path(dir.path()).open().unwrap();
+        let f = Flusher::start(db, Duration::from_millis(2));
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .unwrap();
+        for _ in 0..3 {
+            // Written while the thread sleeps (idle): only the thread can flush it.
+            let t = f.wrote(10);
+            let mut rx = f.flushed_rx.clone();
+            rt.block_on(async {
+                tokio::time::timeout(Duration::from_secs(10), rx.wait_for(|v| *v >= t))
+                    .await
+                    .expect("a write nobody waited for was never flushed")
+                    .unwrap();
+            });
+            let start = std::time::Instant::now();
+            while !f.idle.load(Ordering::SeqCst) {
+                assert!(start.elapsed() < Duration::from_secs(10), "never went idle");
+                std::thread::yield_now();
+            }
+            // Idle: 100 ms is 50 windows, and the loop must not go round once.
+            let rounds = f.rounds.load(Ordering::Relaxed);
+            std::thread::sleep(Duration::from_millis(100));
+            assert_eq!(
+                f.rounds.load(Ordering::Relaxed),
+                rounds,
+                "an idle thread ticked"
+            );
+        }
         f.shutdown();
     }
 
