@@ -183,7 +183,6 @@ fn read_loop(
     let mut conns: Vec<Conn> = Vec::new();
     let mut events = vec![libc::epoll_event { events: 0, u64: 0 }; 512];
     let mut chunk = vec![0u8; 16 * 1024];
-    let mut frames: Vec<Vec<u8>> = Vec::new();
     loop {
         // SAFETY: `events` outlives the call and its length is passed.
         let n = unsafe { libc::epoll_wait(epoll, events.as_mut_ptr(), events.len() as i32, -1) };
@@ -211,11 +210,18 @@ fn read_loop(
             let Some(c) = conns.get_mut(key as usize) else {
                 continue;
             };
+            let mut got = false;
             loop {
                 match c.s.read(&mut chunk) {
                     Ok(k) if k > 0 => {
                         c.buf.extend_from_slice(&chunk[..k]);
-                        take_frames(&mut c.buf, &mut frames);
+                        got = true;
+                        // Less than asked for: the socket is empty. Epoll is level-
+                        // triggered, so anything still there is reported again; a read
+                        // only to hear EAGAIN would double this client's system calls.
+                        if k < chunk.len() {
+                            break;
+                        }
                     }
                     Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => break,
                     _ => {
@@ -234,25 +240,27 @@ fn read_loop(
                     }
                 }
             }
-            if frames.is_empty() {
+            if !got {
                 continue;
             }
             if let Ok(mut r) = round.lock() {
-                for f in frames.drain(..) {
-                    if r.expected > 0 && contains(&f, &r.needle) {
+                let r = &mut *r;
+                take_frames(&mut c.buf, |f| {
+                    if r.expected > 0 && contains(f, &r.needle) {
                         r.seen += 1;
                         if r.seen == r.expected {
                             let _ = done.send(now);
                         }
                     }
-                }
+                });
             }
         }
     }
 }
 
-/// Moves every complete text frame's payload out of `buf` (server frames are unmasked).
-fn take_frames(buf: &mut Vec<u8>, out: &mut Vec<Vec<u8>>) {
+/// Hands every complete text frame's payload to `each` and drops it from `buf` (server
+/// frames are unmasked).
+fn take_frames(buf: &mut Vec<u8>, mut each: impl FnMut(&[u8])) {
     let mut at = 0;
     loop {
         let mut c = Cursor::new(&buf[at..]);
@@ -268,7 +276,7 @@ fn take_frames(buf: &mut Vec<u8>, out: &mut Vec<Vec<u8>>) {
             break;
         };
         if header.opcode == OpCode::Data(Data::Text) {
-            out.push(buf[start..end].to_vec());
+            each(&buf[start..end]);
         }
         at = end;
     }
@@ -311,13 +319,12 @@ fn register(port: u16, page: &str) -> Result<Conn> {
     buf.drain(..head_end);
     let register = crate::ws::register_web_frame(page);
     s.write_all(&text_frame(&register, Some([0x37, 0xfa, 0x21, 0x3d]))?)?;
-    let mut frames = Vec::new();
     loop {
-        take_frames(&mut buf, &mut frames);
-        if frames
-            .iter()
-            .any(|f| contains(f, b"\"action\":\"registerWebClient\""))
-        {
+        let mut registered = false;
+        take_frames(&mut buf, |f| {
+            registered |= contains(f, b"\"action\":\"registerWebClient\"");
+        });
+        if registered {
             return Ok(Conn { s, buf });
         }
         let k = s.read(&mut chunk)?;
