@@ -4,7 +4,7 @@
 # reference Go server (Pglet 0.7.0 from the pglet 0.7.3 wheel) in the same run, and writes
 # the table of ratios ours/reference with every issue-6 target marked met or not met.
 #
-#   bash scripts/bench.sh            full run (release build, 3 rounds, ~12 min); the table
+#   bash scripts/bench.sh            full run (release build, 3 rounds, ~7 min); the table
 #                                    goes to target/bench/table.md (+ results.json)
 #   bash scripts/bench.sh --short    CI mode: debug build, ours only, tiny sizes, seconds;
 #                                    fails if any measure breaks
