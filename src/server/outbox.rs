@@ -94,33 +94,38 @@ impl Outbox {
     /// behind, is then finished as `flush` would. Every queue stays locked until its write
     /// is done, so frames still go out whole and in order.
     pub fn flush_many(outs: &[Arc<Outbox>]) {
+        // Locked in address order: two threads holding many queues at once (fan-outs of
+        // sessions that share a connection, or of one session as its browsers change)
+        // then never wait for each other in a circle.
+        let mut outs: Vec<&Arc<Outbox>> = outs.iter().collect();
+        outs.sort_unstable_by_key(|o| Arc::as_ptr(o) as usize);
         // Only queues with something to write (a writer task may have emptied one since).
-        let mut locked: Vec<_> = outs
-            .iter()
+        let locked: Vec<_> = outs
+            .into_iter()
             .map(|o| (o, o.q.lock()))
             .filter(|(_, q)| !q.frames.is_empty())
             .collect();
         let mut results = Vec::with_capacity(locked.len());
-        let sent = {
+        {
             let jobs: Vec<super::uring::Job> = locked
                 .iter()
-                .filter_map(|(o, q)| {
+                .map_while(|(o, q)| {
                     let front = q.frames.front()?;
                     Some((o.stream.as_raw_fd(), front.wire().get(q.sent..)?))
                 })
                 .collect();
-            jobs.len() == locked.len() && super::uring::send_all(&jobs, &mut results)
-        };
-        if !sent {
-            for (o, q) in locked {
-                o.flush_locked(q);
-            }
-            return;
+            let sent = super::uring::send_all(&jobs, &mut results);
+            results.truncate(sent);
         }
-        for ((o, mut q), r) in locked.drain(..).zip(results) {
-            if o.advance(&mut q, r).is_none() {
-                o.flush_locked(q);
+        // Those io_uring did not send (none where it is unavailable) are written plainly.
+        let mut results = results.into_iter();
+        for (o, mut q) in locked {
+            if let Some(r) = results.next() {
+                if o.advance(&mut q, r).is_some() {
+                    continue;
+                }
             }
+            o.flush_locked(q);
         }
     }
 
@@ -272,6 +277,39 @@ mod tests {
         for r in readers {
             assert!(r.await.unwrap().unwrap(), "bytes differ");
         }
+    }
+
+    #[tokio::test]
+    async fn threads_flushing_overlapping_sets_in_opposite_orders_never_deadlock() {
+        let (mut outs, mut clients) = (Vec::new(), Vec::new());
+        for _ in 0..64 {
+            let (o, c) = pair().await;
+            outs.push(Arc::new(o));
+            clients.push(c);
+        }
+        let (tx, rx) = std::sync::mpsc::channel();
+        for reverse in [false, true] {
+            let mut mine = outs.clone();
+            if reverse {
+                mine.reverse();
+            }
+            let tx = tx.clone();
+            std::thread::spawn(move || {
+                let f = Frame::text("tick");
+                for _ in 0..3000 {
+                    for o in &mine {
+                        o.push(&f, Some(64));
+                    }
+                    Outbox::flush_many(&mine);
+                }
+                let _ = tx.send(());
+            });
+        }
+        for _ in 0..2 {
+            rx.recv_timeout(std::time::Duration::from_secs(20))
+                .expect("two fan-outs waited for each other's queues");
+        }
+        drop(clients);
     }
 
     #[tokio::test]

@@ -10,11 +10,12 @@ use std::os::fd::RawFd;
 /// One send: the socket and the bytes to offer it.
 pub type Job<'a> = (RawFd, &'a [u8]);
 
-/// Sends each job without waiting for buffer space, as `send(fd, buf, MSG_DONTWAIT)` would:
-/// `results[i]` gets what job `i` took, or its error (`WouldBlock` when the socket is
-/// full). Every send has completed when this returns. `false` (and `results` untouched)
-/// when io_uring cannot be used on this thread; the caller then writes the jobs itself.
-pub fn send_all(jobs: &[Job], results: &mut Vec<io::Result<usize>>) -> bool {
+/// Sends jobs without waiting for buffer space, as `send(fd, buf, MSG_DONTWAIT)` would,
+/// and returns how many of the first jobs were sent: `results[i]` gets what job `i` took,
+/// or its error (`WouldBlock` when the socket is full). Every send has completed when this
+/// returns. Fewer than all (0 when io_uring cannot be used on this thread): the caller
+/// writes the rest itself.
+pub fn send_all(jobs: &[Job], results: &mut Vec<io::Result<usize>>) -> usize {
     imp::send_all(jobs, results)
 }
 
@@ -36,13 +37,13 @@ mod imp {
         static RING: RefCell<Option<IoUring>> = const { RefCell::new(None) };
     }
 
-    pub fn send_all(jobs: &[Job], results: &mut Vec<io::Result<usize>>) -> bool {
+    pub fn send_all(jobs: &[Job], results: &mut Vec<io::Result<usize>>) -> usize {
         if UNAVAILABLE.load(Ordering::Relaxed) {
-            return false;
+            return 0;
         }
         RING.with(|cell| {
             let Ok(mut slot) = cell.try_borrow_mut() else {
-                return false;
+                return 0;
             };
             if slot.is_none() {
                 match IoUring::new(ENTRIES) {
@@ -50,26 +51,29 @@ mod imp {
                     Err(e) => {
                         tracing::info!("io_uring unavailable ({e}): fan-out writes one by one");
                         UNAVAILABLE.store(true, Ordering::Relaxed);
-                        return false;
+                        return 0;
                     }
                 }
             }
             let Some(ring) = slot.as_mut() else {
-                return false;
+                return 0;
             };
-            let start = results.len();
+            let mut done = 0;
             for chunk in jobs.chunks(ENTRIES as usize) {
+                let start = results.len();
                 if let Err(e) = submit_chunk(ring, chunk, results) {
                     // Nothing of this chunk was taken by the kernel (a failed enter
-                    // consumes no entry): drop the ring with them and write plainly.
+                    // consumes no entry): drop the ring with its entries; the caller
+                    // writes this chunk and the rest plainly.
                     tracing::warn!("io_uring submit: {e}; fan-out writes one by one");
                     *slot = None;
                     UNAVAILABLE.store(true, Ordering::Relaxed);
                     results.truncate(start);
-                    return false;
+                    return done;
                 }
+                done += chunk.len();
             }
-            true
+            done
         })
     }
 
@@ -141,8 +145,8 @@ mod imp {
     use super::Job;
     use std::io;
 
-    pub fn send_all(_: &[Job], _: &mut Vec<io::Result<usize>>) -> bool {
-        false
+    pub fn send_all(_: &[Job], _: &mut Vec<io::Result<usize>>) -> usize {
+        0
     }
 }
 
@@ -169,7 +173,7 @@ mod tests {
             .map(|(s, _)| (s.as_raw_fd(), &msg[..]))
             .collect();
         let mut res = Vec::new();
-        if !send_all(&jobs, &mut res) {
+        if send_all(&jobs, &mut res) == 0 {
             eprintln!("io_uring unavailable here; nothing to test");
             return;
         }
@@ -187,7 +191,7 @@ mod tests {
         let mut blocked = false;
         for _ in 0..64 {
             let mut r = Vec::new();
-            assert!(send_all(&[(s.as_raw_fd(), &big)], &mut r));
+            assert_eq!(send_all(&[(s.as_raw_fd(), &big)], &mut r), 1);
             match &r[0] {
                 Ok(_) => {}
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
