@@ -162,15 +162,15 @@ async fn run(args: Args) -> Result<()> {
             settle();
             let mut running = Vec::new();
             for t in &targets {
-                running.push(t.start(&fresh(format!("{}-fan", t.kind.key()))?).await?);
+                let d = fresh(format!("{}-fan", t.kind.key()))?;
+                running.push((t.start(&d).await?, d));
             }
             let mut sides = vec![(b.port, Kind::Floor)];
-            sides.extend(running.iter().map(|s| (s.port, s.kind)));
+            sides.extend(running.iter().map(|(s, _)| (s.port, s.kind)));
             scenarios::fan_out(&sides, &sz, &mut res).await?;
-            for s in running {
-                let k = s.kind.key();
+            for (s, d) in running {
                 s.stop()?;
-                std::fs::remove_dir_all(work.join(format!("{k}-fan"))).ok();
+                std::fs::remove_dir_all(&d).ok();
             }
         }
         if suites.iter().any(|x| ["ws", "batch"].contains(x)) {

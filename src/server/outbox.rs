@@ -216,6 +216,17 @@ mod tests {
         (Outbox::new(Arc::new(server)), client)
     }
 
+    /// `n` outboxes, shared as a fan-out holds them, and the client end of each.
+    async fn pairs(n: usize) -> (Vec<Arc<Outbox>>, Vec<TcpStream>) {
+        let (mut outs, mut clients) = (Vec::new(), Vec::new());
+        for _ in 0..n {
+            let (o, c) = pair().await;
+            outs.push(Arc::new(o));
+            clients.push(c);
+        }
+        (outs, clients)
+    }
+
     #[tokio::test]
     async fn frames_queued_on_a_full_socket_arrive_whole_and_in_order() {
         let (out, mut client) = pair().await;
@@ -241,12 +252,7 @@ mod tests {
 
     #[tokio::test]
     async fn many_sockets_flushed_together_get_every_frame_whole_and_in_order() {
-        let (mut outs, mut clients) = (Vec::new(), Vec::new());
-        for _ in 0..40 {
-            let (o, c) = pair().await;
-            outs.push(Arc::new(o));
-            clients.push(c);
-        }
+        let (outs, clients) = pairs(40).await;
         // A first frame larger than a socket takes at once, so the batched write is
         // partial and the rest must follow it, then a small one behind.
         let frames: Vec<Vec<Frame>> = (0..40)
@@ -281,12 +287,7 @@ mod tests {
 
     #[tokio::test]
     async fn threads_flushing_overlapping_sets_in_opposite_orders_never_deadlock() {
-        let (mut outs, mut clients) = (Vec::new(), Vec::new());
-        for _ in 0..64 {
-            let (o, c) = pair().await;
-            outs.push(Arc::new(o));
-            clients.push(c);
-        }
+        let (outs, clients) = pairs(64).await;
         let (tx, rx) = std::sync::mpsc::channel();
         for reverse in [false, true] {
             let mut mine = outs.clone();

@@ -119,11 +119,11 @@ pub fn fan_out<'a>(peers: impl IntoIterator<Item = &'a Peer>, frame: &Frame) {
         let outs = queue(chunk, frame);
         if let Err(e) = t.send(outs) {
             // The thread is gone (it cannot panic on its own): write here.
-            flush_all(&e.0);
+            Outbox::flush_many(&e.0);
         }
     }
     for chunk in parts {
-        flush_all(&queue(chunk, frame));
+        Outbox::flush_many(&queue(chunk, frame));
     }
 }
 
@@ -138,10 +138,6 @@ fn queue(peers: &[&Peer], frame: &Frame) -> Vec<Arc<Outbox>> {
 /// Sockets a fan-out writes on the caller's thread: waking another thread costs about as
 /// much as this many writes.
 const FAN_INLINE: usize = 16;
-
-fn flush_all(outs: &[Arc<Outbox>]) {
-    Outbox::flush_many(outs);
-}
 
 type FanThread = std::sync::mpsc::Sender<Vec<Arc<Outbox>>>;
 
@@ -160,7 +156,7 @@ fn fan_threads() -> Option<&'static [FanThread]> {
                     .name(format!("pglet-fan-{i}"))
                     .spawn(move || {
                         for outs in rx {
-                            flush_all(&outs);
+                            Outbox::flush_many(&outs);
                         }
                     })
                     .map_err(|e| tracing::warn!("fan-out thread: {e}"))

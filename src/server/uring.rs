@@ -1,8 +1,8 @@
 //! Many non-blocking socket sends in one system call (Linux io_uring), for the fan-out: a
 //! broadcast to hundreds of browsers is one `io_uring_enter` per part instead of one
 //! `send` each. Each thread that sends keeps a ring of its own; where io_uring is not
-//! available (an old kernel, a seccomp profile that forbids it) callers get `false` and
-//! write the plain way.
+//! available (an old kernel, a seccomp profile that forbids it) `send_all` sends nothing
+//! and callers write the plain way.
 
 use std::io;
 use std::os::fd::RawFd;
